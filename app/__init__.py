@@ -1,0 +1,119 @@
+"""Kensa: the OEM supplier quality portal. `create_app` builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, Config
+
+# Writers wait this long for SQLite's lock instead of failing at once.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_app(config: type[Config] | Config | str | None = None) -> Flask:
+    """Build the app for a config class, instance or name (default: $KENSA_CONFIG or development)."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(_config_object(config))
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    from app.web import register_request_hooks
+
+    register_request_hooks(app)
+    _wrap_proxy_fix(app)
+    return app
+
+
+def _config_object(config: type[Config] | Config | str | None) -> Config:
+    if config is None:
+        config = os.environ.get("KENSA_CONFIG", "development")
+    if isinstance(config, str):
+        if config not in CONFIGS:
+            raise RuntimeError(f"unknown KENSA_CONFIG {config!r}; use one of {sorted(CONFIGS)}")
+        config = CONFIGS[config]
+    return config() if isinstance(config, type) else config
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+    """WAL, foreign keys and a busy timeout on every SQLite connection."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of `app.extensions` to this app."""
+    from app.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # app.web checks unsafe requests itself
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    app.jinja_env.globals["get_locale"] = get_locale
+    from app.auth.loader import init_login
+
+    init_login(app, login_manager)
+
+
+def _select_locale() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def _select_timezone() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every domain's blueprint."""
+    from app.auth.routes import bp as auth_bp
+    from app.main.routes import bp as main_bp
+    from app.suppliers.routes import bp as suppliers_bp
+    from app.users.routes import bp as users_bp
+
+    for bp in (main_bp, auth_bp, suppliers_bp, users_bp):
+        app.register_blueprint(bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Add Kensa's `flask` subcommands."""
+    from app.cli import register
+
+    register(app)
+
+
+def _wrap_proxy_fix(app: Flask) -> None:
+    cfg = app.config
+    if cfg["PROXY_FIX_X_FOR"] or cfg["PROXY_FIX_X_PROTO"] or cfg["PROXY_FIX_X_HOST"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=cfg["PROXY_FIX_X_FOR"],
+            x_proto=cfg["PROXY_FIX_X_PROTO"],
+            x_host=cfg["PROXY_FIX_X_HOST"],
+        )

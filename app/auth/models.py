@@ -1,0 +1,137 @@
+"""Users, their roles, sign-in attempts and single-use account links."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import TenantScoped, TimestampMixin, UTCDateTime, check_in, utcnow
+from app.extensions import db
+from app.suppliers.models import Supplier
+
+
+class Role(StrEnum):
+    """What a user may do; supplier roles belong to one supplier, internal roles to none."""
+
+    SUPPLIER_INSPECTOR = "supplier_inspector"
+    SUPPLIER_MANAGER = "supplier_manager"
+    REVIEWER = "reviewer"
+    QUALITY_MANAGER = "quality_manager"
+    ADMIN = "admin"
+
+    @property
+    def is_supplier_role(self) -> bool:
+        return self in SUPPLIER_ROLES
+
+
+SUPPLIER_ROLES = frozenset({Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER})
+INTERNAL_ROLES = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER, Role.ADMIN})
+
+
+def _roles_sql(roles: frozenset[Role]) -> str:
+    return ", ".join(sorted(repr(r.value) for r in roles))
+
+
+def new_session_token() -> str:
+    """A fresh random token; changing it ends every session of the user."""
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, TenantScoped, TimestampMixin, db.Model):
+    """A person who signs in to Kensa."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    # None until the invited user sets a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    timezone: Mapped[str] = mapped_column(String(50), default="UTC")
+
+    supplier: Mapped[Supplier | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(check_in("role", Role), name="role"),
+        CheckConstraint(
+            f"(role IN ({_roles_sql(SUPPLIER_ROLES)}) AND supplier_id IS NOT NULL)"
+            f" OR (role IN ({_roles_sql(INTERNAL_ROLES)}) AND supplier_id IS NULL)",
+            name="role_supplier",
+        ),
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_active_account
+
+    @property
+    def is_supplier_user(self) -> bool:
+        return Role(self.role) in SUPPLIER_ROLES
+
+    @property
+    def is_internal(self) -> bool:
+        return Role(self.role) in INTERNAL_ROLES
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+    def get_id(self) -> str:
+        """Flask-Login identity: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def can_manage_team(self, supplier_id: int) -> bool:
+        """A supplier manager manages the users of their own supplier only."""
+        return self.role == Role.SUPPLIER_MANAGER and self.supplier_id == supplier_id
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class LoginAttempt(db.Model):
+    """One sign-in attempt; failures count towards the lockout of an account and an address."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool]
+
+    __table_args__ = (
+        Index(None, "email", "created_at"),
+        Index(None, "address", "created_at"),
+    )
+
+
+class TokenPurpose(StrEnum):
+    """What an e-mailed account link is for."""
+
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link sent by e-mail; only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint(check_in("purpose", TokenPurpose), name="purpose"),)

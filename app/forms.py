@@ -1,0 +1,60 @@
+"""Form pieces shared by every blueprint."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.rules import RuleError
+
+COUNTRIES = (
+    ("TH", _l("Thailand")),
+    ("CN", _l("China")),
+    ("VN", _l("Vietnam")),
+    ("JP", _l("Japan")),
+    ("MY", _l("Malaysia")),
+    ("IN", _l("India")),
+    ("TW", _l("Taiwan")),
+    ("KR", _l("South Korea")),
+    ("ID", _l("Indonesia")),
+    ("PH", _l("Philippines")),
+    ("MX", _l("Mexico")),
+    ("DE", _l("Germany")),
+    ("US", _l("United States")),
+)
+
+LANGUAGE_CHOICES = (("en", "English"), ("ja", "日本語"), ("zh", "简体中文"), ("th", "ไทย"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form for action buttons: it carries only the CSRF token."""
+
+
+def required(message: str | None = None) -> DataRequired:
+    """DataRequired with a plain-language default message."""
+    return DataRequired(message=message or _l("Please fill this in."))
+
+
+def text_field(label: str, *, max_length: int, optional: bool = False) -> StringField:
+    """A trimmed text field with a length limit."""
+    validators = [] if optional else [required()]
+    validators.append(
+        Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
+    )
+    return StringField(label, validators=validators, filters=[lambda v: v.strip() if v else v])
+
+
+def country_field(label: str) -> SelectField:
+    """A select of the countries where suppliers have sites."""
+    return SelectField(label, choices=COUNTRIES, validators=[required()])
+
+
+
+def show_rule_error(form: FlaskForm, error: RuleError) -> None:
+    """Show a service's refusal next to the field it concerns, or above the form."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(str(error))
+    else:
+        form.form_errors.append(str(error))

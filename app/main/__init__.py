@@ -1,0 +1,1 @@
+"""The home pages: one per role, with real figures."""

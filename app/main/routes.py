@@ -1,0 +1,57 @@
+"""The home page of each role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.main import figures
+from app.security import ANY_ROLE, public, roles_required
+from app.tenancy import get_or_404
+from app.suppliers.models import Supplier
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def index():
+    """Send visitors to their home page, or to sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/home")
+@roles_required(ANY_ROLE)
+def home():
+    """The signed-in user's home page, by role."""
+    if current_user.is_supplier_user:
+        supplier = get_or_404(Supplier, current_user.supplier_id)
+        return render_template(
+            "main/home_supplier.html",
+            supplier=supplier,
+            users=figures.user_counts(supplier.id),
+        )
+    if current_user.role == Role.ADMIN:
+        return render_template(
+            "main/home_admin.html",
+            overview=figures.suppliers_overview(),
+            users=figures.user_counts(),
+            pending_mail=figures.pending_outbox(),
+            events=figures.recent_events(),
+        )
+    return render_template(
+        "main/home_internal.html",
+        overview=figures.suppliers_overview(),
+        by_status=figures.suppliers_by_status(),
+    )
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """Liveness check for load balancers: the app answers and reaches its database."""
+    figures.pending_outbox()
+    return {"status": "ok"}

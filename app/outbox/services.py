@@ -1,0 +1,79 @@
+"""Queueing e-mail in the outbox and delivering it (console, SMTP, or nowhere)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, has_request_context, request, url_for
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.extensions import db
+from app.outbox.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    """A link for an e-mail: PUBLIC_BASE_URL when set, else this request's host."""
+    path = url_for(endpoint, **values)
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    return (base or "http://127.0.0.1:5000/").rstrip("/") + path
+
+
+def queue_email(recipient: str, subject: str, body: str) -> OutboxMessage:
+    """Write an e-mail to the outbox, in the caller's transaction."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _send(message: OutboxMessage) -> None:
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "console":
+        print(f"--- e-mail to {message.recipient}: {message.subject}\n{message.body}\n---", flush=True)
+    elif backend == "smtp":
+        cfg = current_app.config
+        email = EmailMessage()
+        email["From"], email["To"], email["Subject"] = cfg["MAIL_FROM"], message.recipient, message.subject
+        email.set_content(message.body)
+        with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30) as smtp:
+            if cfg["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if cfg["SMTP_USERNAME"]:
+                smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
+            smtp.send_message(email)
+    elif backend != "null":
+        raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
+
+
+def deliver_pending(limit: int = 100) -> tuple[int, int]:
+    """Send pending messages, committing each; returns (sent, failed)."""
+    pending = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    sent = failed = 0
+    for message in pending:
+        message.attempts += 1
+        try:
+            _send(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("outbox message %s not delivered: %s", message.id, exc)
+            message.last_error = str(exc)
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxStatus.FAILED
+            failed += 1
+        else:
+            message.status, message.sent_at = OutboxStatus.SENT, utcnow()
+            sent += 1
+        db.session.commit()
+    return sent, failed

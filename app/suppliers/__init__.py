@@ -1,0 +1,1 @@
+"""Suppliers (OEMs) and their factory sites."""

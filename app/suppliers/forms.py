@@ -1,0 +1,44 @@
+"""Supplier and site forms; no form carries who owns a row."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import Regexp
+
+from app.forms import LANGUAGE_CHOICES, country_field, required, text_field
+from app.suppliers.models import SupplierStatus
+
+STATUS_LABELS = {
+    SupplierStatus.ACTIVE: _l("Active"),
+    SupplierStatus.ON_PROBATION: _l("On probation"),
+    SupplierStatus.SUSPENDED: _l("Suspended"),
+}
+
+
+class SupplierForm(FlaskForm):
+    """A supplier's master data."""
+
+    code = text_field(_l("Supplier code"), max_length=20)
+    legal_name = text_field(_l("Legal name"), max_length=200)
+    country = country_field(_l("Country"))
+    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()), validators=[required()])
+    default_language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.code.validators.append(
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+                message=_l("Use letters, digits, - and _ only, for example SIAM-01."),
+            )
+        )
+
+
+class SiteForm(FlaskForm):
+    """A factory site."""
+
+    name = text_field(_l("Site name"), max_length=120)
+    city = text_field(_l("City or province"), max_length=120)
+    country = country_field(_l("Country"))

@@ -1,0 +1,55 @@
+"""Suppliers (the OEMs) and their factory sites."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import SupplierOwned, TimestampMixin, check_in
+from app.extensions import db
+
+
+class SupplierStatus(StrEnum):
+    """Where a supplier stands with the brand."""
+
+    ACTIVE = "active"
+    ON_PROBATION = "on_probation"
+    SUSPENDED = "suspended"
+
+
+class Supplier(TimestampMixin, db.Model):
+    """An OEM that makes parts for the brand."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(20), default=SupplierStatus.ACTIVE)
+    default_language: Mapped[str] = mapped_column(String(10), default="en")
+
+    sites: Mapped[list[Site]] = relationship(
+        back_populates="supplier", order_by="Site.name", cascade="save-update, merge"
+    )
+
+    __table_args__ = (CheckConstraint(check_in("status", SupplierStatus), name="status"),)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.legal_name}"
+
+
+class Site(SupplierOwned, TimestampMixin, db.Model):
+    """A factory location of a supplier (Chonburi, Wuxi, ...)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    city: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))
+
+    supplier: Mapped[Supplier] = relationship(back_populates="sites")
+
+    __table_args__ = (UniqueConstraint("supplier_id", "name"),)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,76 @@
+"""Creating and changing suppliers and their sites, with the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.audit.services import record, snapshot
+from app.extensions import db
+from app.rules import RuleError
+from app.suppliers.models import Site, Supplier
+
+SUPPLIER_FIELDS = ("code", "legal_name", "country", "status", "default_language")
+SITE_FIELDS = ("name", "city", "country", "supplier_id")
+
+
+class SupplierError(RuleError):
+    """A supplier change that breaks a rule; `field` names the form field at fault."""
+
+
+def _check_unique_code(code: str, exclude_id: int | None = None) -> None:
+    query = select(Supplier.id).where(Supplier.code == code)
+    if exclude_id is not None:
+        query = query.where(Supplier.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise SupplierError(_("Another supplier already uses the code %(code)s.", code=code), "code")
+
+
+def create_supplier(**values: Any) -> Supplier:
+    """Register a new OEM supplier."""
+    values["code"] = values["code"].strip().upper()
+    _check_unique_code(values["code"])
+    supplier = Supplier(**values)
+    db.session.add(supplier)
+    db.session.flush()
+    record("supplier.created", supplier, after=snapshot(supplier, SUPPLIER_FIELDS))
+    return supplier
+
+
+def update_supplier(supplier: Supplier, **values: Any) -> None:
+    """Change a supplier's master data."""
+    values["code"] = values["code"].strip().upper()
+    _check_unique_code(values["code"], exclude_id=supplier.id)
+    before = snapshot(supplier, SUPPLIER_FIELDS)
+    for name, value in values.items():
+        setattr(supplier, name, value)
+    record("supplier.updated", supplier, before=before, after=snapshot(supplier, SUPPLIER_FIELDS))
+
+
+def _check_unique_site(supplier_id: int, name: str, exclude_id: int | None = None) -> None:
+    query = select(Site.id).where(Site.supplier_id == supplier_id, Site.name == name)
+    if exclude_id is not None:
+        query = query.where(Site.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise SupplierError(_("This supplier already has a site called %(name)s.", name=name), "name")
+
+
+def create_site(supplier: Supplier, **values: Any) -> Site:
+    """Add a factory site to a supplier."""
+    _check_unique_site(supplier.id, values["name"])
+    site = Site(supplier_id=supplier.id, **values)
+    db.session.add(site)
+    db.session.flush()
+    record("site.created", site, after=snapshot(site, SITE_FIELDS))
+    return site
+
+
+def update_site(site: Site, **values: Any) -> None:
+    """Change a site's name or location."""
+    _check_unique_site(site.supplier_id, values["name"], exclude_id=site.id)
+    before = snapshot(site, SITE_FIELDS)
+    for name, value in values.items():
+        setattr(site, name, value)
+    record("site.updated", site, before=before, after=snapshot(site, SITE_FIELDS))

@@ -1,0 +1,77 @@
+"""The one place where supplier scoping is enforced.
+
+For a signed-in supplier user, every ORM SELECT of a `TenantScoped` row (and of
+`Supplier` itself) gets a `supplier_id = <their supplier>` criterion added, so a
+view cannot forget it; another supplier's id therefore looks like a missing row
+(404, no existence leak). A flush that would write a row of another supplier is
+refused. Internal users are not scoped. Code that runs outside a request (CLI,
+jobs) has no scope and passes the supplier explicitly.
+
+Use `get_or_404` rather than `session.get()`: `get()` may answer from the
+identity map without running a query, and so without the criterion.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeVar
+
+from flask import abort
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from app.db import TenantScoped
+from app.extensions import db
+from app.suppliers.models import Supplier
+
+log = logging.getLogger(__name__)
+
+SCOPE_KEY = "kensa.supplier_scope"
+M = TypeVar("M")
+
+
+class TenancyError(RuntimeError):
+    """A write that would cross from one supplier's data into another's."""
+
+
+def set_scope(session: Session, supplier_id: int | None) -> None:
+    """Scope the session to one supplier (None: not scoped)."""
+    session.info[SCOPE_KEY] = supplier_id
+
+
+def current_scope(session: Session) -> int | None:
+    """The supplier the session is scoped to, or None."""
+    return session.info.get(SCOPE_KEY)
+
+
+def get_or_404(model: type[M], ident: int) -> M:
+    """Load one row by id through the scoped query, or answer 404."""
+    row = db.session.scalars(select(model).where(model.id == ident)).one_or_none()  # type: ignore[attr-defined]
+    if row is None:
+        abort(404)
+    return row
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_queries(state: ORMExecuteState) -> None:
+    supplier_id = current_scope(state.session)
+    if supplier_id is None or not state.is_select or state.is_column_load:
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped, lambda cls: cls.supplier_id == supplier_id, include_aliases=True
+        ),
+        with_loader_criteria(Supplier, lambda cls: cls.id == supplier_id, include_aliases=True),
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_foreign_writes(session: Session, flush_context: object, instances: object) -> None:
+    supplier_id = current_scope(session)
+    if supplier_id is None:
+        return
+    for row in (*session.new, *session.dirty, *session.deleted):
+        owner = row.id if isinstance(row, Supplier) else getattr(row, "supplier_id", supplier_id)
+        if isinstance(row, TenantScoped | Supplier) and owner != supplier_id:
+            log.warning("refused write of %r outside supplier %s", row, supplier_id)
+            raise TenancyError(f"{type(row).__name__} belongs to another supplier")

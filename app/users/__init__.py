@@ -1,0 +1,1 @@
+"""User administration: admins for everyone, supplier managers for their own team."""

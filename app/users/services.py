@@ -1,0 +1,60 @@
+"""Inviting, deactivating and reactivating users (admins for all, supplier managers for their own)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.audit.services import record, snapshot
+from app.auth.models import SUPPLIER_ROLES, Role, User, new_session_token
+from app.auth.services import normalise_email, send_invitation
+from app.extensions import db
+from app.rules import RuleError
+
+USER_FIELDS = ("email", "name", "role", "supplier_id", "is_active_account")
+
+
+class UserError(RuleError):
+    """A user change that breaks a rule; the message is for the person who asked."""
+
+
+def invite_user(*, email: str, name: str, role: Role, supplier_id: int | None) -> User:
+    """Create an account without a password and e-mail the invitation link."""
+    email = normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise UserError(_("A user with this e-mail address already exists."), field="email")
+    if (role in SUPPLIER_ROLES) != (supplier_id is not None):
+        raise UserError(
+            _("Supplier roles need a supplier; internal roles must not have one."), field="supplier_id"
+        )
+    user = User(email=email, name=name.strip(), role=role, supplier_id=supplier_id)
+    db.session.add(user)
+    db.session.flush()
+    send_invitation(user)
+    record("user.invited", user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def resend_invitation(user: User) -> None:
+    """Send a fresh invitation link to a user who has not set a password yet."""
+    if user.has_password:
+        raise UserError(_("This user has already set a password."))
+    send_invitation(user)
+    record("user.invitation_resent", user)
+
+
+def deactivate_user(user: User, *, acting: User) -> None:
+    """Block sign-in and end every session of the user."""
+    if user.id == acting.id:
+        raise UserError(_("You cannot deactivate your own account."))
+    before = snapshot(user, USER_FIELDS)
+    user.is_active_account = False
+    user.session_token = new_session_token()
+    record("user.deactivated", user, before=before, after=snapshot(user, USER_FIELDS))
+
+
+def reactivate_user(user: User) -> None:
+    """Allow the user to sign in again."""
+    before = snapshot(user, USER_FIELDS)
+    user.is_active_account = True
+    record("user.reactivated", user, before=before, after=snapshot(user, USER_FIELDS))
