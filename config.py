@@ -77,9 +77,7 @@ class DevelopmentConfig(Config):
     """Embedded SQLite in instance/, console e-mail."""
 
     DEBUG = False
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kensa.sqlite3'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kensa.sqlite3'}")
     OUTBOX_SEND_AFTER_REQUEST = True
 
     @property
@@ -91,7 +89,7 @@ class TestingConfig(Config):
     """Used by the test suite; the database URL comes from the test fixtures."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     MAIL_BACKEND = "null"
@@ -112,9 +110,7 @@ class ProductionConfig(Config):
     def __init__(self) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
-            raise RuntimeError(
-                "Kensa refuses to start in production without: " + ", ".join(missing)
-            )
+            raise RuntimeError("Kensa refuses to start in production without: " + ", ".join(missing))
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(os.environ["DATABASE_URL"])
 

@@ -6,7 +6,7 @@ import logging
 import os
 import sqlite3
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
@@ -79,12 +79,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str | None:
+    if not has_request_context():
+        return None  # CLI and jobs: the default locale
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 
 def _select_timezone() -> str | None:
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated:
         return current_user.timezone
     return None

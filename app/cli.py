@@ -19,7 +19,7 @@ from app.suppliers import services as supplier_services
 from app.suppliers.models import Supplier
 from app.users.services import USER_FIELDS
 
-DEMO_PASSWORD = "quality-first-2026"
+DEMO_PASSWORD = "quality-first-2026"  # noqa: S105 - demo data, printed on purpose
 
 DEMO_STAFF = (
     ("reviewer@brand.example", "Aiko Tanaka", Role.REVIEWER),
@@ -90,7 +90,10 @@ def seed_demo() -> list[tuple[str, str, str]]:
     for spec in DEMO_SUPPLIERS:
         supplier = _ensure_supplier(spec)
         inspector, manager = spec["people"]
-        for local, name, role in (("inspector", inspector, Role.SUPPLIER_INSPECTOR), ("manager", manager, Role.SUPPLIER_MANAGER)):
+        for local, name, role in (
+            ("inspector", inspector, Role.SUPPLIER_INSPECTOR),
+            ("manager", manager, Role.SUPPLIER_MANAGER),
+        ):
             email = f"{local}@{spec['domain']}"
             _ensure_user(email, name, role, supplier.id, DEMO_PASSWORD)
             logins.append((email, role.value, supplier.code))

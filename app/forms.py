@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.rules import RuleError
@@ -28,6 +28,11 @@ COUNTRIES = (
 LANGUAGE_CHOICES = (("en", "English"), ("ja", "日本語"), ("zh", "简体中文"), ("th", "ไทย"))
 
 
+def choices(pairs: object) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[attr-defined]
+
+
 class ConfirmForm(FlaskForm):
     """An empty form for action buttons: it carries only the CSRF token."""
 
@@ -40,16 +45,13 @@ def required(message: str | None = None) -> DataRequired:
 def text_field(label: str, *, max_length: int, optional: bool = False) -> StringField:
     """A trimmed text field with a length limit."""
     validators = [] if optional else [required()]
-    validators.append(
-        Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
-    )
+    validators.append(Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length)))
     return StringField(label, validators=validators, filters=[lambda v: v.strip() if v else v])
 
 
 def country_field(label: str) -> SelectField:
     """A select of the countries where suppliers have sites."""
-    return SelectField(label, choices=COUNTRIES, validators=[required()])
-
+    return SelectField(label, choices=choices(COUNTRIES), validators=[required()])
 
 
 def show_rule_error(form: FlaskForm, error: RuleError) -> None:

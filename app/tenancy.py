@@ -58,9 +58,7 @@ def _scope_queries(state: ORMExecuteState) -> None:
     if supplier_id is None or not state.is_select or state.is_column_load:
         return
     state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantScoped, lambda cls: cls.supplier_id == supplier_id, include_aliases=True
-        ),
+        with_loader_criteria(TenantScoped, lambda cls: cls.supplier_id == supplier_id, include_aliases=True),
         with_loader_criteria(Supplier, lambda cls: cls.id == supplier_id, include_aliases=True),
     )
 

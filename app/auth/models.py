@@ -118,7 +118,7 @@ class TokenPurpose(StrEnum):
     """What an e-mailed account link is for."""
 
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a secret
 
 
 class AccountToken(db.Model):

@@ -1,4 +1,4 @@
-"""Password rules after OWASP ASVS 5: length 12–128, no common or context words, no composition rules."""
+"""Password rules after OWASP ASVS 5: length 12 to 128, no common or context words, no composition rules."""
 
 from __future__ import annotations
 

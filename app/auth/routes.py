@@ -32,8 +32,11 @@ def login():
         if result.locked_until is not None:
             when = format_datetime(result.locked_until, "short")
             form.form_errors.append(
-                _("Too many failed sign-ins. For your safety, sign-in is paused until %(when)s. "
-                  "Try again then, or ask for a new password.", when=when)
+                _(
+                    "Too many failed sign-ins. For your safety, sign-in is paused until %(when)s. "
+                    "Try again then, or ask for a new password.",
+                    when=when,
+                )
             )
             status = 429
         else:
@@ -105,7 +108,7 @@ def change_password():
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("auth.account"))
         form.current_password.errors.append(_("This is not your current password."))
-    return render_template("auth/account.html", form=form, end_form=ConfirmForm()), 422
+    return render_template("auth/account.html", form=form, end_form=ConfirmForm())
 
 
 @bp.route("/account/sessions/end", methods=["POST"])

@@ -33,7 +33,7 @@ def normalise_email(email: str) -> str:
 
 
 def _locked_until(column, value: str, limit: int) -> datetime | None:  # type: ignore[no-untyped-def]
-    """When `limit` failures fall in the window since the last success: the time the oldest relevant one expires."""
+    """When `limit` failures fall in the window since the last success, the time the lock ends."""
     window: timedelta = current_app.config["LOGIN_FAILURE_WINDOW"]
     since = utcnow() - window
     last_success = db.session.scalar(

@@ -38,9 +38,7 @@ def user_counts(supplier_id: int | None = None) -> UserCounts:
 
 def suppliers_overview() -> list[tuple[Supplier, int, int]]:
     """Each visible supplier with its number of sites and active users."""
-    sites = (
-        select(Site.supplier_id, func.count().label("n")).group_by(Site.supplier_id).subquery()
-    )
+    sites = select(Site.supplier_id, func.count().label("n")).group_by(Site.supplier_id).subquery()
     users = (
         select(User.supplier_id, func.count().label("n"))
         .where(User.is_active_account)
@@ -64,13 +62,9 @@ def suppliers_by_status() -> dict[str, int]:
 
 def pending_outbox() -> int:
     """E-mails waiting for delivery."""
-    return db.session.scalar(
-        select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
-    ) or 0
+    return db.session.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)) or 0
 
 
 def recent_events(limit: int = 10) -> list[AuditEvent]:
     """The latest audit events visible to the session."""
     return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
-
-

@@ -8,8 +8,8 @@ from flask_login import current_user
 from app.auth.models import Role
 from app.main import figures
 from app.security import ANY_ROLE, public, roles_required
-from app.tenancy import get_or_404
 from app.suppliers.models import Supplier
+from app.tenancy import get_or_404
 
 bp = Blueprint("main", __name__)
 

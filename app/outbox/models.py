@@ -35,6 +35,4 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (
-        CheckConstraint(check_in("status", OutboxStatus), name="status"),
-    )
+    __table_args__ = (CheckConstraint(check_in("status", OutboxStatus), name="status"),)

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Regexp
 
-from app.forms import LANGUAGE_CHOICES, country_field, required, text_field
+from app.forms import LANGUAGE_CHOICES, choices, country_field, required, text_field
 from app.suppliers.models import SupplierStatus
 
 STATUS_LABELS = {
@@ -23,8 +23,8 @@ class SupplierForm(FlaskForm):
     code = text_field(_l("Supplier code"), max_length=20)
     legal_name = text_field(_l("Legal name"), max_length=200)
     country = country_field(_l("Country"))
-    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()), validators=[required()])
-    default_language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()), validators=[required()])
+    default_language = SelectField(_l("Default language"), choices=choices(LANGUAGE_CHOICES))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

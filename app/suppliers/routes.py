@@ -107,9 +107,7 @@ def edit_site(site_id: int):
         else:
             flash(_("Site %(name)s saved.", name=site.name), "success")
             return redirect(url_for("suppliers.detail", supplier_id=site.supplier_id))
-    return render_template(
-        "suppliers/site_form.html", form=form, supplier=site.supplier, site=site
-    )
+    return render_template("suppliers/site_form.html", form=form, supplier=site.supplier, site=site)
 
 
 def _supplier_values(form: SupplierForm) -> dict[str, str]:
@@ -118,4 +116,3 @@ def _supplier_values(form: SupplierForm) -> dict[str, str]:
 
 def _site_values(form: SiteForm) -> dict[str, str]:
     return {name: form[name].data for name in ("name", "city", "country")}
-

@@ -8,7 +8,7 @@ from wtforms import EmailField, SelectField
 from wtforms.validators import Email, Length
 
 from app.auth.models import Role
-from app.forms import required, text_field
+from app.forms import choices, required, text_field
 
 ROLE_LABELS = {
     Role.SUPPLIER_INSPECTOR: _l("Supplier inspector"),
@@ -33,7 +33,7 @@ class TeamInviteForm(FlaskForm):
     name = text_field(_l("Full name"), max_length=120)
     role = SelectField(
         _l("Role"),
-        choices=[(r.value, ROLE_LABELS[r]) for r in (Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER)],
+        choices=choices((r.value, ROLE_LABELS[r]) for r in (Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER)),
         validators=[required()],
     )
 
@@ -49,5 +49,5 @@ class InviteUserForm(TeamInviteForm):
 
     def __init__(self, *args: object, suppliers: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, label) for r, label in ROLE_LABELS.items()]
-        self.supplier_id.choices = [(None, _l("— none (brand staff) —")), *suppliers]
+        self.role.choices = choices((r.value, label) for r, label in ROLE_LABELS.items())
+        self.supplier_id.choices = choices([("", _l("— none (brand staff) —")), *suppliers])

@@ -41,7 +41,10 @@ def index():
 @form_view
 def invite():
     """Invite a user of any role."""
-    suppliers = [(s.id, f"{s.code} {s.legal_name}") for s in db.session.scalars(select(Supplier).order_by(Supplier.code))]
+    suppliers = [
+        (s.id, f"{s.code} {s.legal_name}")
+        for s in db.session.scalars(select(Supplier).order_by(Supplier.code))
+    ]
     form = InviteUserForm(suppliers=suppliers)
     return _invite(form, form.supplier_id.data if form.is_submitted() else None, "users/invite.html")
 

@@ -1,0 +1,1 @@
+"""Pure quality maths for Kensa: no Flask or database imports."""

@@ -1,0 +1,139 @@
+"""Fixtures: one migrated database per run, each test inside a transaction that is rolled back."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from app import create_app
+from app.auth.models import Role
+from app.extensions import db
+from config import TestingConfig
+from tests import factories
+from tests.databases import backend_name, scratch_database
+
+
+def pytest_report_header() -> str:
+    return f"kensa database backend: {backend_name()}"
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    """An app on the given database, with the testing config."""
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url  # type: ignore[misc]
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+def _sqlite_savepoints(engine) -> None:  # type: ignore[no-untyped-def]
+    """pysqlite needs explicit BEGIN for SAVEPOINTs to work (SQLAlchemy's documented recipe)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_connection, record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN")
+
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    with scratch_database(tmp_path_factory.mktemp("db")) as url:
+        application = make_app(url)
+        with application.app_context():
+            upgrade()
+            _sqlite_savepoints(db.engine)
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request: pytest.FixtureRequest):
+    """Run every database test inside one outer transaction, rolled back at the end.
+
+    Requests commit as usual; with join_transaction_mode="create_savepoint" their
+    commits only release savepoints of the outer transaction.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application: Flask = request.getfixturevalue("app")
+    with application.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, class_=Session, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id,
+    )
+    try:
+        yield
+    finally:
+        with application.app_context():
+            db.session.remove()
+        db.session = original
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app: Flask) -> SimpleNamespace:
+    """Two suppliers with a site, an inspector and a manager each, and the brand's staff."""
+    with app.app_context():
+        a, b = factories.supplier("ALPHA"), factories.supplier("BRAVO")
+        rows = dict(
+            supplier_a=a,
+            supplier_b=b,
+            site_a=factories.site(a, "Chonburi"),
+            site_b=factories.site(b, "Wuxi"),
+            inspector_a=factories.user(Role.SUPPLIER_INSPECTOR, a),
+            manager_a=factories.user(Role.SUPPLIER_MANAGER, a),
+            inspector_b=factories.user(Role.SUPPLIER_INSPECTOR, b),
+            manager_b=factories.user(Role.SUPPLIER_MANAGER, b),
+            reviewer=factories.user(Role.REVIEWER),
+            quality_manager=factories.user(Role.QUALITY_MANAGER),
+            admin=factories.user(Role.ADMIN),
+        )
+        db.session.commit()
+        return SimpleNamespace(
+            **{k: factories.person(v) if hasattr(v, "role") else v.id for k, v in rows.items()}
+        )
+
+
+def login_as(client: FlaskClient, who: factories.Person | None) -> None:
+    """Put the user's identity in the client's session, as Flask-Login does after sign-in."""
+    with client.session_transaction() as session:
+        session.clear()
+        if who is not None:
+            session["_user_id"] = f"{who.id}:{who.session_token}"
+            session["_fresh"] = True
+
+
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """A valid CSRF token for the client's session, read from a page's form."""
+    match = CSRF_RE.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)

@@ -1,0 +1,79 @@
+"""Every protected route, how to call it, and who may: the authorization matrix's table.
+
+A route added without a row here fails `test_every_protected_route_is_in_the_matrix`.
+`own` selects ids of the caller's supplier (supplier A) or of the other supplier (B).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from app.auth.models import Role
+
+ALL = frozenset(Role)
+INTERNAL = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
+USER_ADMINS = frozenset({Role.ADMIN, Role.SUPPLIER_MANAGER})
+MANAGER = frozenset({Role.SUPPLIER_MANAGER})
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    url: Callable[[SimpleNamespace, bool], str]
+    allowed: frozenset[Role]
+    # True when the URL carries a supplier-owned id: a supplier user using another supplier's id gets 404.
+    tenant_bound: bool = False
+
+
+def _pick(w: SimpleNamespace, own: bool, a: str, b: str):  # type: ignore[no-untyped-def]
+    return getattr(w, a if own else b)
+
+
+def _supplier(w, own):  # type: ignore[no-untyped-def]
+    return _pick(w, own, "supplier_a", "supplier_b")
+
+
+def _user(w, own):  # type: ignore[no-untyped-def]
+    return _pick(w, own, "inspector_a", "inspector_b").id
+
+
+PUBLIC_ENDPOINTS = {
+    "static",
+    "main.index",
+    "main.healthz",
+    "auth.login",
+    "auth.forgot_password",
+    "auth.set_password",
+}
+
+ROUTES: dict[str, Route] = {
+    "main.home": Route("GET", lambda w, o: "/home", ALL),
+    "auth.logout": Route("POST", lambda w, o: "/logout", ALL),
+    "auth.account": Route("GET", lambda w, o: "/account", ALL),
+    "auth.change_password": Route("POST", lambda w, o: "/account/password", ALL),
+    "auth.end_sessions": Route("POST", lambda w, o: "/account/sessions/end", ALL),
+    "suppliers.index": Route("GET", lambda w, o: "/suppliers/", INTERNAL),
+    "suppliers.create": Route("GET", lambda w, o: "/suppliers/new", ADMIN),
+    "suppliers.detail": Route("GET", lambda w, o: f"/suppliers/{_supplier(w, o)}", ALL, True),
+    "suppliers.edit": Route("GET", lambda w, o: f"/suppliers/{_supplier(w, o)}/edit", ADMIN, True),
+    "suppliers.create_site": Route(
+        "GET", lambda w, o: f"/suppliers/{_supplier(w, o)}/sites/new", ADMIN, True
+    ),
+    "suppliers.edit_site": Route(
+        "GET", lambda w, o: f"/suppliers/sites/{_pick(w, o, 'site_a', 'site_b')}/edit", ADMIN, True
+    ),
+    "users.index": Route("GET", lambda w, o: "/users/", ADMIN),
+    "users.invite": Route("GET", lambda w, o: "/users/invite", ADMIN),
+    "users.team": Route("GET", lambda w, o: "/team", MANAGER),
+    "users.team_invite": Route("GET", lambda w, o: "/team/invite", MANAGER),
+    "users.detail": Route("GET", lambda w, o: f"/users/{_user(w, o)}", USER_ADMINS, True),
+    "users.deactivate": Route("POST", lambda w, o: f"/users/{_user(w, o)}/deactivate", USER_ADMINS, True),
+    "users.reactivate": Route("POST", lambda w, o: f"/users/{_user(w, o)}/reactivate", USER_ADMINS, True),
+    "users.resend_invitation": Route(
+        "POST", lambda w, o: f"/users/{_user(w, o)}/resend-invitation", USER_ADMINS, True
+    ),
+    "users.end_sessions": Route("POST", lambda w, o: f"/users/{_user(w, o)}/end-sessions", ADMIN, True),
+}

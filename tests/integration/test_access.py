@@ -1,0 +1,98 @@
+"""Every route is declared public or role-protected, and the matrix holds for each role and supplier."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.auth.models import Role
+from app.security import PUBLIC, access_of
+from tests.conftest import csrf_token, login_as
+from tests.integration.access_routes import PUBLIC_ENDPOINTS, ROUTES
+
+ACTOR = {
+    Role.SUPPLIER_INSPECTOR: "inspector_a",
+    Role.SUPPLIER_MANAGER: "manager_a",
+    Role.REVIEWER: "reviewer",
+    Role.QUALITY_MANAGER: "quality_manager",
+    Role.ADMIN: "admin",
+}
+
+
+def test_every_endpoint_is_declared_public_or_protected(app):
+    undeclared = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and access_of(app.view_functions[rule.endpoint]) is None
+    ]
+    assert undeclared == []
+
+
+def test_public_endpoints_are_exactly_the_listed_ones(app):
+    public = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint == "static" or access_of(app.view_functions[rule.endpoint]) == PUBLIC
+    }
+    assert public == PUBLIC_ENDPOINTS
+
+
+def test_every_protected_route_is_in_the_matrix(app):
+    protected = {r.endpoint for r in app.url_map.iter_rules()} - PUBLIC_ENDPOINTS
+    assert protected == set(ROUTES)
+
+
+def test_declared_roles_match_the_matrix(app):
+    for endpoint, route in ROUTES.items():
+        assert access_of(app.view_functions[endpoint]) == route.allowed, endpoint
+
+
+def _call(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": csrf_token(client, "/account")})
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_anonymous_is_sent_to_sign_in(client, world, endpoint):
+    route = ROUTES[endpoint]
+    response = client.open(route.url(world, True), method=route.method)
+    if response.status_code == 400:
+        # A POST without a session has no CSRF token: refused before the view runs.
+        assert route.method == "POST"
+        return
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_role_matrix_on_own_data(client, world, endpoint, role):
+    route = ROUTES[endpoint]
+    login_as(client, getattr(world, ACTOR[role]))
+    response = _call(client, route.method, route.url(world, True))
+    if role in route.allowed:
+        assert response.status_code in (200, 302), response.status_code
+        assert "/login" not in response.headers.get("Location", "") or endpoint.startswith("auth.")
+    else:
+        assert response.status_code == 403
+
+
+TENANT_ROUTES = sorted(e for e, r in ROUTES.items() if r.tenant_bound)
+SUPPLIER_ROLES = [Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER]
+
+
+@pytest.mark.parametrize("role", SUPPLIER_ROLES)
+@pytest.mark.parametrize("endpoint", TENANT_ROUTES)
+def test_other_suppliers_ids_give_404(client, world, endpoint, role):
+    route = ROUTES[endpoint]
+    login_as(client, getattr(world, ACTOR[role]))
+    response = _call(client, route.method, route.url(world, False))
+    expected = 404 if role in route.allowed else 403
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("endpoint", TENANT_ROUTES)
+def test_internal_users_reach_every_suppliers_records(client, world, endpoint):
+    route = ROUTES[endpoint]
+    login_as(client, world.admin)
+    assert _call(client, route.method, route.url(world, False)).status_code in (200, 302)
