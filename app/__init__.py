@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sqlite3
@@ -95,7 +96,9 @@ def _select_timezone() -> str | None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount every domain's blueprint."""
+    """Mount every domain's blueprint (importing each domain's models with it)."""
+    for domain in ("attachments", "certificates", "parts", "sampling", "standards"):
+        importlib.import_module(f"app.{domain}.models")
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
     from app.suppliers.routes import bp as suppliers_bp

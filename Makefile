@@ -1,0 +1,55 @@
+# Kensa: `make run` serves the portal with demo data; `make test` runs the whole suite.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+export FLASK_APP := wsgi
+
+.PHONY: run test lint unit install install-dev chromium bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed demo
+	@echo "Kensa is at http://127.0.0.1:5000 (Ctrl-C stops it)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Browser tests need Debian's chromium; install it when we can, else say so loudly.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "!!! /usr/bin/chromium is missing and cannot be installed here: BROWSER TESTS WILL BE SKIPPED !!!"; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install-dev chromium lint
+	$(BIN)/pytest
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

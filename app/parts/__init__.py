@@ -1,0 +1,1 @@
+"""Parts, and which supplier may make which part at which site."""

@@ -1,0 +1,1 @@
+"""Sampling calculator, and the stored switching state per (supplier, part, class)."""

@@ -1,0 +1,1 @@
+"""Craftsmanship standards: revisions, characteristics, and the shared defect catalogue."""
