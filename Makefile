@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: run test lint unit install install-dev chromium bench messages clean
+.PHONY: run test lint install install-dev chromium messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,6 @@ lint: install-dev
 
 test: install-dev chromium lint
 	$(BIN)/pytest
-
-bench: install-dev
-	$(BIN)/python bench/run.py
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot .

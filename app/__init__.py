@@ -6,9 +6,10 @@ import importlib
 import logging
 import os
 import sqlite3
+from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -74,6 +75,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["when"] = when
+    from app.users.forms import ROLE_LABELS
+
+    app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     from app.auth.loader import init_login
 
     init_login(app, login_manager)
@@ -85,6 +90,11 @@ def _select_locale() -> str | None:
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def when(value: datetime | None) -> str:
+    """A timestamp in the user's time zone, unambiguous in every country: 2026-11-21 14:05."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
 
 def _select_timezone() -> str | None:
@@ -100,11 +110,24 @@ def register_blueprints(app: Flask) -> None:
     for domain in ("attachments", "certificates", "parts", "sampling", "standards"):
         importlib.import_module(f"app.{domain}.models")
     from app.auth.routes import bp as auth_bp
+    from app.certificates.routes import bp as certificates_bp
     from app.main.routes import bp as main_bp
+    from app.parts.routes import bp as parts_bp
+    from app.sampling.routes import bp as sampling_bp
+    from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
     from app.users.routes import bp as users_bp
 
-    for bp in (main_bp, auth_bp, suppliers_bp, users_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        suppliers_bp,
+        users_bp,
+        parts_bp,
+        standards_bp,
+        sampling_bp,
+        certificates_bp,
+    ):
         app.register_blueprint(bp)
 
 

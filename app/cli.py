@@ -12,9 +12,11 @@ from sqlalchemy import select
 from app.audit.services import record, snapshot
 from app.auth.models import Role, User
 from app.auth.passwords import password_problems
+from app.certificates.demo import seed_demo_certificates
 from app.extensions import db
 from app.outbox.services import deliver_pending
 from app.security import hash_password
+from app.standards.demo import seed_demo_quality
 from app.suppliers import services as supplier_services
 from app.suppliers.models import Supplier
 from app.users.services import USER_FIELDS
@@ -97,6 +99,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
             email = f"{local}@{spec['domain']}"
             _ensure_user(email, name, role, supplier.id, DEMO_PASSWORD)
             logins.append((email, role.value, supplier.code))
+    seed_demo_quality()
+    seed_demo_certificates()
     db.session.commit()
     return logins
 

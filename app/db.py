@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -81,3 +82,16 @@ class SupplierOwned(TenantScoped):
 def check_in(column: str, values: type[StrEnum]) -> str:
     """SQL for a CHECK that `column` holds one of an enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Measure(TypeDecorator):
+    """A decimal measurement or limit, read back without padding zeros (1.2, not 1.200000)."""
+
+    impl = Numeric(18, 6)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        value = Decimal(value)
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.auth.models import Role
+from app.certificates.demo import certificate_with_scan
 from app.extensions import db
 from config import TestingConfig
 from tests import factories
@@ -53,7 +54,7 @@ def _sqlite_savepoints(engine) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory):
     with scratch_database(tmp_path_factory.mktemp("db")) as url:
-        application = make_app(url)
+        application = make_app(url, UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
         with application.app_context():
             upgrade()
             _sqlite_savepoints(db.engine)
@@ -98,7 +99,8 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def world(app: Flask) -> SimpleNamespace:
-    """Two suppliers with a site, an inspector and a manager each, and the brand's staff."""
+    """Two suppliers, each with a site, an inspector, a manager, and a part approved only for it
+    (with a released standard and a switching record), and the brand's staff."""
     with app.app_context():
         a, b = factories.supplier("ALPHA"), factories.supplier("BRAVO")
         rows = dict(
@@ -114,6 +116,23 @@ def world(app: Flask) -> SimpleNamespace:
             quality_manager=factories.user(Role.QUALITY_MANAGER),
             admin=factories.user(Role.ADMIN),
         )
+        # A certificate with a stored scan per supplier, for the matrix rows of its download route.
+        rows.update(
+            certificate_a=certificate_with_scan(rows["site_a"]),
+            certificate_b=certificate_with_scan(rows["site_b"]),
+        )
+        part_a, part_b = factories.part("PA-100"), factories.part("PB-200")
+        rows.update(
+            part_a=part_a,
+            part_b=part_b,
+            approval_a=factories.approval(part_a, rows["site_a"]),
+            approval_b=factories.approval(part_b, rows["site_b"]),
+            revision_a=factories.released_standard(part_a),
+            revision_b=factories.released_standard(part_b),
+            switching_a=factories.switching_record(part_a, a),
+            switching_b=factories.switching_record(part_b, b),
+        )
+        rows["standard_a"], rows["standard_b"] = rows["revision_a"].standard, rows["revision_b"].standard
         db.session.commit()
         return SimpleNamespace(
             **{k: factories.person(v) if hasattr(v, "role") else v.id for k, v in rows.items()}

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from decimal import Decimal
 
 from app.auth.models import Role, User
+from app.db import utcnow
 from app.extensions import db
+from app.parts.models import Part, PartApproval
+from app.sampling.models import SwitchingRecord
 from app.security import hash_password
+from app.standards.models import Characteristic, RevisionState, Standard, StandardRevision
 from app.suppliers.models import Site, Supplier
 
 PASSWORD = "correct-battery-staple-42"
@@ -59,3 +64,64 @@ class Person:
 
 def person(row: User) -> Person:
     return Person(row.id, row.email, row.role, row.supplier_id, row.session_token)
+
+
+def part(number: str | None = None) -> Part:
+    n = next(_seq)
+    row = Part(
+        part_number=number or f"P-{n:05d}",
+        name=f"Part {n}",
+        product_line="Xperia 1 VII",
+        drawing_revision="B",
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def approval(of_part: Part, at: Site) -> PartApproval:
+    row = PartApproval(supplier_id=at.supplier_id, site_id=at.id, part_id=of_part.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def released_standard(of_part: Part, *characteristics: Characteristic) -> StandardRevision:
+    """A standard with revision 1 released, holding the given characteristics (or one bore diameter)."""
+    standard = Standard(part_id=of_part.id)
+    db.session.add(standard)
+    db.session.flush()
+    revision = StandardRevision(
+        standard_id=standard.id, number=1, aql_critical="0.065", aql_major="0.65", aql_minor="2.5"
+    )
+    revision.characteristics.extend(characteristics or [bore_diameter()])
+    db.session.add(revision)
+    db.session.flush()
+    revision.state, revision.released_at = RevisionState.RELEASED, utcnow()
+    db.session.flush()
+    return revision
+
+
+def bore_diameter(position: int = 1, code: str = "D1") -> Characteristic:
+    return Characteristic(
+        position=position,
+        code=code,
+        name="Bore diameter",
+        kind="variable",
+        unit="mm",
+        nominal=Decimal("10.00"),
+        lsl=Decimal("9.95"),
+        usl=Decimal("10.05"),
+        defect_class="major",
+    )
+
+
+def switching_record(
+    of_part: Part, owner: Supplier, defect_class: str = "major", **values: object
+) -> SwitchingRecord:
+    row = SwitchingRecord(
+        supplier_id=owner.id, part_id=of_part.id, defect_class=defect_class, state={}, **values
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row

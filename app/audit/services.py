@@ -52,7 +52,8 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _acting_user_id() -> int | None:
+def acting_user_id() -> int | None:
+    """The signed-in user's id, or None outside a request (CLI, jobs)."""
     if has_request_context() and current_user.is_authenticated:
         return current_user.id
     return None
@@ -87,7 +88,7 @@ def record(
         db.session.flush()
     event = AuditEvent(
         created_at=utcnow(),
-        actor_id=actor_id if actor_id is not None else _acting_user_id(),
+        actor_id=actor_id if actor_id is not None else acting_user_id(),
         supplier_id=supplier_id if supplier_id is not None else _owner_of(obj),
         action=action,
         object_type=type(obj).__name__ if obj is not None else "",

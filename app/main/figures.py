@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.certificates.services import CertificateWarning, expiring_certificates
 from app.extensions import db
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.suppliers.models import Site, Supplier
@@ -68,3 +69,8 @@ def pending_outbox() -> int:
 def recent_events(limit: int = 10) -> list[AuditEvent]:
     """The latest audit events visible to the session."""
     return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def certificate_warnings() -> list[CertificateWarning]:
+    """Visible sites whose ISO 9001 certificate ends within the warning period or has ended."""
+    return expiring_certificates()

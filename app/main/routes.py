@@ -33,6 +33,7 @@ def home():
             "main/home_supplier.html",
             supplier=supplier,
             users=figures.user_counts(supplier.id),
+            certificate_warnings=figures.certificate_warnings(),
         )
     if current_user.role == Role.ADMIN:
         return render_template(
@@ -41,11 +42,13 @@ def home():
             users=figures.user_counts(),
             pending_mail=figures.pending_outbox(),
             events=figures.recent_events(),
+            certificate_warnings=figures.certificate_warnings(),
         )
     return render_template(
         "main/home_internal.html",
         overview=figures.suppliers_overview(),
         by_status=figures.suppliers_by_status(),
+        certificate_warnings=figures.certificate_warnings(),
     )
 
 

@@ -8,10 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import SupplierOwned, TimestampMixin
 from app.extensions import db
 from app.parts.models import Part
+from app.suppliers.models import Supplier
 
 
 class SwitchingRecord(SupplierOwned, TimestampMixin, db.Model):
-    """The current state of one (supplier, part, class); `state` holds app.quality.switching.SwitchingState."""
+    """The current state of one (supplier, part, class); `state` holds a quality.switching.SwitchingState."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("part.id"), index=True)
@@ -24,6 +25,7 @@ class SwitchingRecord(SupplierOwned, TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     part: Mapped[Part] = relationship()
+    supplier: Mapped[Supplier] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

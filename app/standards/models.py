@@ -6,10 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import TimestampMixin, UTCDateTime, check_in
+from app.db import Measure, TimestampMixin, UTCDateTime, check_in
 from app.extensions import db
 from app.parts.models import Part
 
@@ -101,9 +101,7 @@ class StandardRevision(TimestampMixin, db.Model):
         UniqueConstraint("standard_id", "number"),
         CheckConstraint(check_in("state", RevisionState), name="state"),
         CheckConstraint(check_in("scheme", SamplingScheme), name="scheme"),
-        CheckConstraint(
-            "(state = 'draft') = (released_at IS NULL)", name="released_when_not_draft"
-        ),
+        CheckConstraint("(state = 'draft') = (released_at IS NULL)", name="released_when_not_draft"),
         # At most one draft and one released revision per standard.
         Index(
             "uq_standard_revision_one_per_state",
@@ -133,9 +131,9 @@ class Characteristic(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(10))
     unit: Mapped[str | None] = mapped_column(String(20))
-    nominal: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
-    lsl: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
-    usl: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    nominal: Mapped[Decimal | None] = mapped_column(Measure())
+    lsl: Mapped[Decimal | None] = mapped_column(Measure())
+    usl: Mapped[Decimal | None] = mapped_column(Measure())
     defect_class: Mapped[str] = mapped_column(String(10))
     method: Mapped[str | None] = mapped_column(String(200))
     zone: Mapped[str | None] = mapped_column(String(1))

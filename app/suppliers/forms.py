@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
-from wtforms.validators import Regexp
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Regexp
 
 from app.forms import LANGUAGE_CHOICES, choices, country_field, required, text_field
 from app.suppliers.models import SupplierStatus
@@ -20,20 +20,22 @@ STATUS_LABELS = {
 class SupplierForm(FlaskForm):
     """A supplier's master data."""
 
-    code = text_field(_l("Supplier code"), max_length=20)
+    code = StringField(
+        _l("Supplier code"),
+        validators=[
+            required(),
+            Length(max=20, message=_l("Use at most %(max)d characters.", max=20)),
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+                message=_l("Use letters, digits, - and _ only, for example SIAM-01."),
+            ),
+        ],
+        filters=[lambda v: v.strip() if v else v],
+    )
     legal_name = text_field(_l("Legal name"), max_length=200)
     country = country_field(_l("Country"))
     status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()), validators=[required()])
     default_language = SelectField(_l("Default language"), choices=choices(LANGUAGE_CHOICES))
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.code.validators.append(
-            Regexp(
-                r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
-                message=_l("Use letters, digits, - and _ only, for example SIAM-01."),
-            )
-        )
 
 
 class SiteForm(FlaskForm):

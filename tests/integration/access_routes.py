@@ -17,6 +17,9 @@ INTERNAL = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
 USER_ADMINS = frozenset({Role.ADMIN, Role.SUPPLIER_MANAGER})
 MANAGER = frozenset({Role.SUPPLIER_MANAGER})
+SUPPLIER = frozenset({Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER})
+PART_EDITORS = frozenset({Role.ADMIN, Role.QUALITY_MANAGER})
+QM = frozenset({Role.QUALITY_MANAGER})
 
 
 @dataclass(frozen=True)
@@ -76,4 +79,68 @@ ROUTES: dict[str, Route] = {
         "POST", lambda w, o: f"/users/{_user(w, o)}/resend-invitation", USER_ADMINS, True
     ),
     "users.end_sessions": Route("POST", lambda w, o: f"/users/{_user(w, o)}/end-sessions", ADMIN, True),
+    "parts.index": Route("GET", lambda w, o: "/parts/", ALL),
+    "parts.create": Route("GET", lambda w, o: "/parts/new", PART_EDITORS),
+    "parts.detail": Route("GET", lambda w, o: f"/parts/{_pick(w, o, 'part_a', 'part_b')}", ALL, True),
+    "parts.edit": Route(
+        "GET", lambda w, o: f"/parts/{_pick(w, o, 'part_a', 'part_b')}/edit", PART_EDITORS, True
+    ),
+    "parts.approve": Route(
+        "GET", lambda w, o: f"/parts/{_pick(w, o, 'part_a', 'part_b')}/approvals/new", PART_EDITORS, True
+    ),
+    "parts.revoke": Route(
+        "POST",
+        lambda w, o: f"/parts/approvals/{_pick(w, o, 'approval_a', 'approval_b')}/revoke",
+        PART_EDITORS,
+        True,
+    ),
+    "standards.start": Route(
+        "POST", lambda w, o: f"/parts/{_pick(w, o, 'part_a', 'part_b')}/standard", QM, True
+    ),
+    "standards.view": Route(
+        "GET", lambda w, o: f"/revisions/{_pick(w, o, 'revision_a', 'revision_b')}", ALL, True
+    ),
+    "standards.edit": Route(
+        "GET", lambda w, o: f"/revisions/{_pick(w, o, 'revision_a', 'revision_b')}/edit", QM, True
+    ),
+    "standards.release": Route(
+        "POST", lambda w, o: f"/revisions/{_pick(w, o, 'revision_a', 'revision_b')}/release", QM, True
+    ),
+    "standards.new_revision": Route(
+        "POST", lambda w, o: f"/standards/{_pick(w, o, 'standard_a', 'standard_b')}/revisions/new", QM, True
+    ),
+    "standards.compare": Route(
+        "GET", lambda w, o: f"/standards/{_pick(w, o, 'standard_a', 'standard_b')}/compare", INTERNAL, True
+    ),
+    "standards.defects": Route("GET", lambda w, o: "/defects/", ALL),
+    "standards.edit_defect": Route("GET", lambda w, o: "/defects/new", PART_EDITORS),
+    "sampling.calculator": Route("GET", lambda w, o: "/sampling/calculator?lot_size=500", ALL),
+    "sampling.status": Route("GET", lambda w, o: "/sampling/status", SUPPLIER),
+    "sampling.detail": Route(
+        "GET", lambda w, o: f"/switching/{_pick(w, o, 'switching_a', 'switching_b')}", ALL, True
+    ),
+    "sampling.set_reduced": Route(
+        "POST", lambda w, o: f"/switching/{_pick(w, o, 'switching_a', 'switching_b')}/reduced", QM, True
+    ),
+    "sampling.restore": Route(
+        "POST", lambda w, o: f"/switching/{_pick(w, o, 'switching_a', 'switching_b')}/restore", QM, True
+    ),
+    "certificates.site": Route(
+        "GET", lambda w, o: f"/sites/{_pick(w, o, 'site_a', 'site_b')}/certificates", ALL, True
+    ),
+    "certificates.create": Route(
+        "GET",
+        lambda w, o: f"/sites/{_pick(w, o, 'site_a', 'site_b')}/certificates/new",
+        frozenset({Role.ADMIN, Role.QUALITY_MANAGER}),
+        True,
+    ),
+    "certificates.create_waiver": Route(
+        "GET",
+        lambda w, o: f"/sites/{_pick(w, o, 'site_a', 'site_b')}/waivers/new",
+        frozenset({Role.QUALITY_MANAGER}),
+        True,
+    ),
+    "certificates.download": Route(
+        "GET", lambda w, o: f"/certificates/{_pick(w, o, 'certificate_a', 'certificate_b')}/file", ALL, True
+    ),
 }

@@ -48,14 +48,18 @@ def test_declared_roles_match_the_matrix(app):
 
 def _call(client, method: str, url: str):
     if method == "GET":
-        return client.get(url)
-    return client.post(url, data={"csrf_token": csrf_token(client, "/account")})
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": csrf_token(client, "/account")})
+    response.close()  # file downloads hold an open file until closed
+    return response
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_anonymous_is_sent_to_sign_in(client, world, endpoint):
     route = ROUTES[endpoint]
     response = client.open(route.url(world, True), method=route.method)
+    response.close()
     if response.status_code == 400:
         # A POST without a session has no CSRF token: refused before the view runs.
         assert route.method == "POST"
@@ -94,5 +98,6 @@ def test_other_suppliers_ids_give_404(client, world, endpoint, role):
 @pytest.mark.parametrize("endpoint", TENANT_ROUTES)
 def test_internal_users_reach_every_suppliers_records(client, world, endpoint):
     route = ROUTES[endpoint]
-    login_as(client, world.admin)
+    role = next(r for r in (Role.ADMIN, Role.QUALITY_MANAGER, Role.REVIEWER) if r in route.allowed)
+    login_as(client, getattr(world, ACTOR[role]))
     assert _call(client, route.method, route.url(world, False)).status_code in (200, 302)
