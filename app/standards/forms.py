@@ -27,7 +27,7 @@ from app.standards.validation import (
     duplicate_codes,
 )
 
-KIND_LABELS = (("variable", _l("Variable (measured)")), ("attribute", _l("Attribute (pass/fail)")))
+KIND_LABELS = (("variable", _l("Measured")), ("attribute", _l("Pass/fail")))
 CLASS_LABELS = (("critical", _l("Critical")), ("major", _l("Major")), ("minor", _l("Minor")))
 ZONE_LABELS = (
     ("", _l("—")),
