@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import abort, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.rules import RuleError
+
+T = TypeVar("T")
 
 COUNTRIES = (
     ("TH", _l("Thailand")),
@@ -60,3 +66,18 @@ def show_rule_error(form: FlaskForm, error: RuleError) -> None:
         form[error.field].errors.append(str(error))
     else:
         form.form_errors.append(str(error))
+
+
+def run_confirmed(action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a one-button POST action: check its CSRF token (400 if stale), flash a refusal.
+
+    Returns (True, the action's result), or (False, None) when a business rule
+    refused it; the reason is then flashed. The caller flashes success and redirects.
+    """
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        return True, action()
+    except RuleError as error:
+        flash(str(error), "danger")
+        return False, None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import Role
 from app.extensions import db
-from app.forms import ConfirmForm, choices, show_rule_error
+from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
 from app.parts import services
 from app.parts.forms import ApprovalForm, PartForm
 from app.parts.models import PartApproval
@@ -108,13 +108,7 @@ def approve(part_id: int):
 def revoke(approval_id: int):
     """Withdraw an approval."""
     approval = get_or_404(PartApproval, approval_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.revoke(approval)
-    except RuleError as error:
-        flash(str(error), "danger")
-    else:
+    if run_confirmed(lambda: services.revoke(approval))[0]:
         flash(
             _("Approval withdrawn: no new lots from %(site)s for this part.", site=approval.site.name),
             "success",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import tenancy
 from app.auth.models import Role
 from app.extensions import db
-from app.forms import ConfirmForm, show_rule_error
+from app.forms import ConfirmForm, run_confirmed, show_rule_error
 from app.parts.services import part_or_404
 from app.rules import RuleError
 from app.security import ANY_ROLE, INTERNAL, form_view, roles_required
@@ -38,12 +38,8 @@ def _revision_or_404(revision_id: int) -> StandardRevision:
 def start(part_id: int):
     """Start the part's craftsmanship standard with a first draft."""
     part = part_or_404(part_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        revision = services.start_standard(part)
-    except RuleError as error:
-        flash(str(error), "danger")
+    started, revision = run_confirmed(lambda: services.start_standard(part))
+    if not started or revision is None:
         return redirect(url_for("parts.detail", part_id=part.id))
     return redirect(url_for("standards.edit", revision_id=revision.id))
 
@@ -88,13 +84,7 @@ def edit(revision_id: int):
 def release(revision_id: int):
     """Release a draft; from now on it never changes."""
     revision = tenancy.get_or_404(StandardRevision, revision_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.release(revision)
-    except RuleError as error:
-        flash(str(error), "danger")
-    else:
+    if run_confirmed(lambda: services.release(revision))[0]:
         flash(_("Revision %(n)d is released and now in force.", n=revision.number), "success")
     return redirect(url_for("standards.view", revision_id=revision.id))
 
@@ -104,12 +94,8 @@ def release(revision_id: int):
 def new_revision(standard_id: int):
     """Copy the newest revision into a new draft."""
     standard = tenancy.get_or_404(Standard, standard_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        draft = services.new_revision(standard)
-    except RuleError as error:
-        flash(str(error), "danger")
+    created, draft = run_confirmed(lambda: services.new_revision(standard))
+    if not created or draft is None:
         return redirect(url_for("parts.detail", part_id=standard.part_id))
     return redirect(url_for("standards.edit", revision_id=draft.id))
 

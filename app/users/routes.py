@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import Role, User
 from app.auth.services import end_all_sessions
 from app.extensions import db
-from app.forms import ConfirmForm, show_rule_error
+from app.forms import ConfirmForm, run_confirmed, show_rule_error
 from app.security import form_view, roles_required
 from app.suppliers.models import Supplier
 from app.tenancy import get_or_404
@@ -89,13 +89,7 @@ def detail(user_id: int):
 
 def _act(user_id: int, action, message: str):  # type: ignore[no-untyped-def]
     user = get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(user)
-    except services.UserError as error:
-        flash(str(error), "danger")
-    else:
+    if run_confirmed(lambda: action(user))[0]:
         flash(message % {"name": user.name}, "success")
     return redirect(url_for("users.detail", user_id=user.id))
 
