@@ -15,6 +15,7 @@ from app.auth.passwords import password_problems
 from app.certificates.demo import seed_demo_certificates
 from app.extensions import db
 from app.outbox.services import deliver_pending
+from app.rules import taken
 from app.security import hash_password
 from app.standards.demo import seed_demo_quality
 from app.suppliers import services as supplier_services
@@ -59,7 +60,7 @@ DEMO_SUPPLIERS = (
 
 def _ensure_user(email: str, name: str, role: Role, supplier_id: int | None, password: str) -> bool:
     """Create the user unless it exists; True when created."""
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if taken(User, User.email == email):
         return False
     user = User(
         email=email, name=name, role=role, supplier_id=supplier_id, password_hash=hash_password(password)

@@ -24,10 +24,6 @@ class Role(StrEnum):
     QUALITY_MANAGER = "quality_manager"
     ADMIN = "admin"
 
-    @property
-    def is_supplier_role(self) -> bool:
-        return self in SUPPLIER_ROLES
-
 
 SUPPLIER_ROLES = frozenset({Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER})
 INTERNAL_ROLES = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER, Role.ADMIN})
@@ -87,13 +83,6 @@ class User(UserMixin, TenantScoped, TimestampMixin, db.Model):
     def get_id(self) -> str:
         """Flask-Login identity: the id and the current session token."""
         return f"{self.id}:{self.session_token}"
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
-    def can_manage_team(self, supplier_id: int) -> bool:
-        """A supplier manager manages the users of their own supplier only."""
-        return self.role == Role.SUPPLIER_MANAGER and self.supplier_id == supplier_id
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

@@ -14,17 +14,14 @@ from app.audit.services import acting_user_id, record, snapshot
 from app.db import utcnow
 from app.extensions import db
 from app.parts.models import Part, PartApproval
-from app.rules import RuleError
+from app.rules import RuleError, taken
 from app.suppliers.models import Site
 
 PART_FIELDS = ("part_number", "name", "product_line", "drawing_revision")
 
 
 def _check_unique_number(number: str, exclude_id: int | None = None) -> None:
-    query = select(Part.id).where(Part.part_number == number)
-    if exclude_id is not None:
-        query = query.where(Part.id != exclude_id)
-    if db.session.scalar(query) is not None:
+    if taken(Part, Part.part_number == number, exclude_id=exclude_id):
         raise RuleError(_("Another part already has the number %(number)s.", number=number), "part_number")
 
 

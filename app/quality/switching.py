@@ -260,6 +260,13 @@ def _advance_reduced(state: SwitchingState, outcome: LotOutcome, allowed: bool, 
     return _stay(new, "Lot accepted on reduced: stay on reduced.", verdict)
 
 
+def _check_running(state: SwitchingState, scheme: str) -> None:
+    """Raise ValueError for an unknown scheme or a discontinued state."""
+    _check_scheme(scheme)
+    if state.discontinued:
+        raise ValueError("discontinued: a quality manager must restore it")
+
+
 def advance(
     state: SwitchingState,
     outcome: LotOutcome,
@@ -269,9 +276,7 @@ def advance(
     production_steady: bool = True,
 ) -> Transition:
     """Advance the state by one lot decided on original inspection; ValueError if discontinued."""
-    _check_scheme(scheme)
-    if state.discontinued:
-        raise ValueError("discontinued: a quality manager must restore it")
+    _check_running(state, scheme)
     plan = outcome.plan
     if plan.severity != state.severity or plan.scheme != scheme:
         raise ValueError(
@@ -293,9 +298,7 @@ def reconsider(
     production_steady: bool = True,
 ) -> Transition:
     """Apply the rules that need no lot (consent or steadiness changed); ValueError if stopped."""
-    _check_scheme(scheme)
-    if state.discontinued:
-        raise ValueError("discontinued: a quality manager must restore it")
+    _check_running(state, scheme)
     if state.severity == "normal":
         return _try_reduced(state, scheme, reduced_allowed, production_steady, None)
     leave = _leave_reduced(reduced_allowed, production_steady)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.standards.forms import RevisionForm
+from app.standards.validation import RevisionSettings
 
 BLANK_ROW = {"kind": "variable", "defect_class": "major"}
 
@@ -20,8 +21,5 @@ def apply_row_action(form: RevisionForm, action: str) -> RevisionForm:
         rows[index - 1], rows[index] = rows[index], rows[index - 1]
     elif verb == "down" and 0 <= index < len(rows) - 1:
         rows[index + 1], rows[index] = rows[index], rows[index + 1]
-    data = {
-        name: form[name].data
-        for name in ("scheme", "inspection_level", "aql_critical", "aql_major", "aql_minor", "change_note")
-    }
+    data = {name: form[name].data for name in RevisionSettings.__dataclass_fields__}
     return RevisionForm(formdata=None, data={**data, "characteristics": rows})

@@ -14,7 +14,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.parts.models import Part
 from app.quality.sampling import normalize_aql
-from app.rules import RuleError
+from app.rules import RuleError, taken
 from app.standards.models import (
     Characteristic,
     DefectCode,
@@ -208,10 +208,7 @@ DEFECT_FIELDS = ("code", "description", "default_class")
 def save_defect(defect: DefectCode | None, **values: Any) -> DefectCode:
     """Create or change a catalogue entry."""
     values["code"] = values["code"].strip().upper()
-    clash = select(DefectCode.id).where(DefectCode.code == values["code"])
-    if defect is not None:
-        clash = clash.where(DefectCode.id != defect.id)
-    if db.session.scalar(clash) is not None:
+    if taken(DefectCode, DefectCode.code == values["code"], exclude_id=defect.id if defect else None):
         raise RuleError(_("The code %(code)s is already in the catalogue.", code=values["code"]), "code")
     before = snapshot(defect, DEFECT_FIELDS) if defect else None
     if defect is None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.audit.services import record, snapshot
 from app.extensions import db
-from app.rules import RuleError
+from app.rules import RuleError, taken
 from app.suppliers.models import Site, Supplier
 
 SUPPLIER_FIELDS = ("code", "legal_name", "country", "status", "default_language")
@@ -21,10 +20,7 @@ class SupplierError(RuleError):
 
 
 def _check_unique_code(code: str, exclude_id: int | None = None) -> None:
-    query = select(Supplier.id).where(Supplier.code == code)
-    if exclude_id is not None:
-        query = query.where(Supplier.id != exclude_id)
-    if db.session.scalar(query) is not None:
+    if taken(Supplier, Supplier.code == code, exclude_id=exclude_id):
         raise SupplierError(_("Another supplier already uses the code %(code)s.", code=code), "code")
 
 
@@ -50,10 +46,7 @@ def update_supplier(supplier: Supplier, **values: Any) -> None:
 
 
 def _check_unique_site(supplier_id: int, name: str, exclude_id: int | None = None) -> None:
-    query = select(Site.id).where(Site.supplier_id == supplier_id, Site.name == name)
-    if exclude_id is not None:
-        query = query.where(Site.id != exclude_id)
-    if db.session.scalar(query) is not None:
+    if taken(Site, Site.supplier_id == supplier_id, Site.name == name, exclude_id=exclude_id):
         raise SupplierError(_("This supplier already has a site called %(name)s.", name=name), "name")
 
 

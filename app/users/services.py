@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.audit.services import record, snapshot
 from app.auth.models import SUPPLIER_ROLES, Role, User, new_session_token
 from app.auth.services import normalise_email, send_invitation
 from app.extensions import db
-from app.rules import RuleError
+from app.rules import RuleError, taken
 
 USER_FIELDS = ("email", "name", "role", "supplier_id", "is_active_account")
 
@@ -21,7 +20,7 @@ class UserError(RuleError):
 def invite_user(*, email: str, name: str, role: Role, supplier_id: int | None) -> User:
     """Create an account without a password and e-mail the invitation link."""
     email = normalise_email(email)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if taken(User, User.email == email):
         raise UserError(_("A user with this e-mail address already exists."), field="email")
     if (role in SUPPLIER_ROLES) != (supplier_id is not None):
         raise UserError(
