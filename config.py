@@ -44,6 +44,9 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 3600
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    # The data-entry grid posts one field per (sample, characteristic): allow a full grid.
+    MAX_FORM_PARTS = 20_000
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -9,7 +9,7 @@ import sqlite3
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["age"] = age
     from app.users.forms import ROLE_LABELS
 
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
@@ -97,6 +98,13 @@ def when(value: datetime | None) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
 
+def age(value: datetime | None) -> str:
+    """How long ago, in words: "3 days", "5 hours"."""
+    from app.db import utcnow
+
+    return format_timedelta(utcnow() - value, threshold=1.1) if value else ""
+
+
 def _select_timezone() -> str | None:
     if not has_request_context():
         return None
@@ -107,10 +115,11 @@ def _select_timezone() -> str | None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint (importing each domain's models with it)."""
-    for domain in ("attachments", "certificates", "parts", "sampling", "standards"):
+    for domain in ("attachments", "certificates", "lots", "parts", "sampling", "standards"):
         importlib.import_module(f"app.{domain}.models")
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
+    from app.lots.routes import bp as lots_bp
     from app.main.routes import bp as main_bp
     from app.parts.routes import bp as parts_bp
     from app.sampling.routes import bp as sampling_bp
@@ -127,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         standards_bp,
         sampling_bp,
         certificates_bp,
+        lots_bp,
     ):
         app.register_blueprint(bp)
 

@@ -133,6 +133,14 @@ def world(app: Flask) -> SimpleNamespace:
             switching_b=factories.switching_record(part_b, b),
         )
         rows["standard_a"], rows["standard_b"] = rows["revision_a"].standard, rows["revision_b"].standard
+        rows.update(
+            lot_a=factories.lot(rows["site_a"], part_a, rows["inspector_a"], "A-0001"),
+            lot_b=factories.lot(rows["site_b"], part_b, rows["inspector_b"], "B-0001"),
+        )
+        rows.update(
+            lot_file_a=factories.lot_attachment(rows["lot_a"], rows["inspector_a"]).attachment,
+            lot_file_b=factories.lot_attachment(rows["lot_b"], rows["inspector_b"]).attachment,
+        )
         db.session.commit()
         return SimpleNamespace(
             **{k: factories.person(v) if hasattr(v, "role") else v.id for k, v in rows.items()}

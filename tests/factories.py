@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from werkzeug.datastructures import FileStorage
+
 from app.auth.models import Role, User
 from app.db import utcnow
 from app.extensions import db
+from app.lots.models import Lot, LotAttachment
+from app.lots.services import LotInput, attach, create_lot
 from app.parts.models import Part, PartApproval
 from app.sampling.models import SwitchingRecord
 from app.security import hash_password
@@ -125,3 +130,33 @@ def switching_record(
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def lot(
+    at: Site,
+    of_part: Part,
+    by: User,
+    number: str | None = None,
+    lot_size: int = 500,
+    **values: object,
+) -> Lot:
+    """A draft lot created through the service (so the site's certificate and the approval apply)."""
+    today = utcnow().date()
+    data = LotInput(
+        site_id=at.id,
+        part_id=of_part.id,
+        lot_number=number or f"L{next(_seq):05d}",
+        lot_size=lot_size,
+        production_date=values.pop("production_date", today),  # type: ignore[arg-type]
+        inspection_date=values.pop("inspection_date", today),  # type: ignore[arg-type]
+        inspector_id=by.id,
+    )
+    return create_lot(at.supplier_id, data, by)
+
+
+def pdf_upload(name: str = "report.pdf", body: bytes = b"evidence") -> FileStorage:
+    return FileStorage(io.BytesIO(b"%PDF-1.4\n" + body + b"\n%%EOF\n"), filename=name)
+
+
+def lot_attachment(of_lot: Lot, by: User, name: str = "photo.pdf") -> LotAttachment:
+    return attach(of_lot, pdf_upload(name), "", by)

@@ -1,4 +1,4 @@
-"""An uploaded file's metadata; the bytes live in the instance folder under their SHA-256."""
+"""An uploaded file's metadata; the bytes live in the instance folder under a random name."""
 
 from __future__ import annotations
 
@@ -17,4 +17,6 @@ class Attachment(TenantScoped, TimestampMixin, db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # The file's name on disk: random, so that it says nothing about the content or the uploader.
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

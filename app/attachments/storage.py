@@ -1,8 +1,8 @@
-"""Storing uploads by content (type sniffed from the bytes, never from the browser) and sending them back.
+"""Storing uploads (type sniffed from the bytes, never from the browser) and sending them back.
 
-The bytes live outside `static/`, under `<UPLOAD_FOLDER>/<sha256[:2]>/<sha256>`, so identical
-content is stored once. Nothing here checks who may see a file: callers load the parent record
-through `app.tenancy` first and only then call `send_attachment`.
+The bytes live outside `static/`, under `<UPLOAD_FOLDER>/<key[:2]>/<key>` with a random key; the
+SHA-256 is kept for integrity. Nothing here checks who may see a file: callers load the parent
+record through `app.tenancy` first and only then call `send_attachment`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import io
 import logging
 import os
 import re
+import secrets
 import tempfile
 import unicodedata
 import zipfile
@@ -39,11 +40,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
 
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", XLSX: ".xlsx", CSV: ".csv"}
-# Shown inline in the browser; everything else is downloaded.
-INLINE_TYPES = frozenset({PNG, JPEG})
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_FIELDS = ("filename", "content_type", "size", "sha256", "supplier_id")
-_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_KEY_RE = re.compile(r"^[0-9a-f]{32,64}$")
 # Enough of a CSV file to tell text from binary or markup.
 _CSV_PROBE_BYTES = 64 * 1024
 
@@ -134,17 +133,17 @@ def upload_root() -> Path:
     return Path(current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads"))
 
 
-def stored_path(digest: str) -> Path:
-    """The file holding the bytes with this SHA-256."""
-    if not _SHA256_RE.match(digest):
-        raise ValueError(f"not a SHA-256 hex digest: {digest!r}")
-    return upload_root() / digest[:2] / digest
+def stored_path(key: str) -> Path:
+    """The file holding the bytes stored under this key."""
+    if not _KEY_RE.match(key):
+        raise ValueError(f"not a storage key: {key!r}")
+    return upload_root() / key[:2] / key
 
 
-def _write_once(digest: str, data: bytes) -> None:
-    path = stored_path(digest)
-    if path.is_file():
-        return
+def _write_new(data: bytes) -> str:
+    """Store the bytes under a fresh random key and return the key."""
+    key = secrets.token_hex(16)
+    path = stored_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename, so that a reader never sees half a file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
@@ -155,6 +154,7 @@ def _write_once(digest: str, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return key
 
 
 def readable_size(n: int) -> str:
@@ -186,8 +186,8 @@ def save_upload(
     data = upload.stream.read(max_bytes() + 1)
     content_type = check_upload(data, kinds)
     digest = sha256(data).hexdigest()
-    _write_once(digest, data)
     attachment = Attachment(
+        storage_key=_write_new(data),
         filename=display_name(upload.filename),
         content_type=content_type,
         size=len(data),
@@ -210,7 +210,7 @@ def save_upload(
 
 def send_attachment(attachment: Attachment) -> Response:
     """The stored file as a response; call only after loading its parent record through tenancy."""
-    path = stored_path(attachment.sha256)
+    path = stored_path(attachment.storage_key)
     if not path.is_file():
         log.error("attachment %s: bytes missing at %s", attachment.id, path)
         abort(404)
@@ -219,7 +219,7 @@ def send_attachment(attachment: Attachment) -> Response:
     response = send_file(
         io.BytesIO(path.read_bytes()),
         mimetype=attachment.content_type,
-        as_attachment=attachment.content_type not in INLINE_TYPES,
+        as_attachment=True,
         download_name=download_name(attachment),
         conditional=False,
         etag=False,

@@ -89,6 +89,16 @@ def _check_content(settings: RevisionSettings, rows: list[CharacteristicData]) -
         if row_problems:
             field, message = next(iter(row_problems.items()))
             raise RuleError(_("Row %(n)d: %(message)s", n=index, message=message), field)
+    for row in rows:
+        if getattr(settings, f"aql_{row.defect_class}") is None:
+            raise RuleError(
+                _(
+                    "%(code)s is a %(cls)s characteristic, so the revision needs an AQL for %(cls)s defects.",
+                    code=row.code,
+                    cls=row.defect_class,
+                ),
+                f"aql_{row.defect_class}",
+            )
     if duplicate_codes(rows):
         raise RuleError(
             _(

@@ -43,6 +43,10 @@ def _user(w, own):  # type: ignore[no-untyped-def]
     return _pick(w, own, "inspector_a", "inspector_b").id
 
 
+def _lot(w, own):  # type: ignore[no-untyped-def]
+    return _pick(w, own, "lot_a", "lot_b")
+
+
 PUBLIC_ENDPOINTS = {
     "static",
     "main.index",
@@ -142,5 +146,25 @@ ROUTES: dict[str, Route] = {
     ),
     "certificates.download": Route(
         "GET", lambda w, o: f"/certificates/{_pick(w, o, 'certificate_a', 'certificate_b')}/file", ALL, True
+    ),
+    "lots.index": Route("GET", lambda w, o: "/lots", ALL),
+    "lots.create": Route("GET", lambda w, o: "/lots/new", SUPPLIER),
+    "lots.detail": Route("GET", lambda w, o: f"/lots/{_lot(w, o)}", ALL, True),
+    "lots.data": Route("GET", lambda w, o: f"/lots/{_lot(w, o)}/data", SUPPLIER, True),
+    "lots.submit": Route("POST", lambda w, o: f"/lots/{_lot(w, o)}/submit", SUPPLIER, True),
+    "lots.import_data": Route("POST", lambda w, o: f"/lots/{_lot(w, o)}/import", SUPPLIER, True),
+    "lots.template": Route("GET", lambda w, o: f"/lots/{_lot(w, o)}/template.csv", ALL, True),
+    "lots.attach": Route("POST", lambda w, o: f"/lots/{_lot(w, o)}/attachments", SUPPLIER, True),
+    "lots.attachment": Route(
+        "GET",
+        lambda w, o: f"/lots/{_lot(w, o)}/attachments/{_pick(w, o, 'lot_file_a', 'lot_file_b')}",
+        ALL,
+        True,
+    ),
+    "lots.remove_attachment": Route(
+        "POST",
+        lambda w, o: f"/lots/{_lot(w, o)}/attachments/{_pick(w, o, 'lot_file_a', 'lot_file_b')}/remove",
+        SUPPLIER,
+        True,
     ),
 }

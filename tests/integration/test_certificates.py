@@ -148,15 +148,18 @@ def test_a_waiver_is_audited(site):
     assert waiver.granted_by_id == qm.id
 
 
-def test_same_content_is_stored_once_under_its_hash(app, site):
+def test_each_upload_is_stored_under_its_own_random_name(app, site):
     first = certificate_with_scan(site, number="A").attachment
     twin_site = factories.site(factories.supplier(), "Chonburi")
     second = certificate_with_scan(twin_site, number="A").attachment
     assert first.sha256 == second.sha256 and first.supplier_id != second.supplier_id
-    folder = Path(app.config["UPLOAD_FOLDER"]) / first.sha256[:2]
-    assert [p.name for p in folder.iterdir() if p.name.startswith((first.sha256, ".upload-"))] == [
-        first.sha256
-    ]
+    assert first.storage_key != second.storage_key and first.sha256 not in (
+        first.storage_key,
+        second.storage_key,
+    )
+    root = Path(app.config["UPLOAD_FOLDER"])
+    for attachment in (first, second):
+        assert (root / attachment.storage_key[:2] / attachment.storage_key).read_bytes().startswith(b"%PDF-")
 
 
 def test_demo_seeding_gives_every_demo_site_a_certificate_once(app):
@@ -334,12 +337,12 @@ def test_a_supplier_cannot_download_another_suppliers_scan(client, world):
     assert client.get(f"/certificates/{world.certificate_b}/file").status_code == 404
 
 
-def test_an_image_scan_is_shown_inline_with_the_extension_of_its_real_type(app, client, world):
+def test_an_image_scan_is_downloaded_with_the_extension_of_its_real_type(app, client, world):
     login_as(client, world.admin)
     _post_certificate(client, world.site_a, scan=(io.BytesIO(PNG_BYTES), "certificate.pdf"))
     response = client.get(f"/certificates/{_latest_certificate(app, world.site_a).id}/file")
     assert response.mimetype == "image/png"
-    assert response.headers["Content-Disposition"] == "inline; filename=certificate.png"
+    assert response.headers["Content-Disposition"] == "attachment; filename=certificate.png"
 
 
 def test_a_certificate_without_scan_has_no_file(app, client, world):

@@ -1,0 +1,1 @@
+"""Production lots: creation, inspection data (grid, findings, files), evaluation and submission."""

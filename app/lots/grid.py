@@ -1,0 +1,126 @@
+"""The data-entry page's fields: one input per (sample, characteristic), and the findings rows.
+
+Field names: `v-<sample>-<characteristic id>` for a cell; `f-<row>-code|zone|count|sample` for a
+finding, with `findings` holding the number of finding rows shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.lots.entry import EntryError, RawCell, RawFinding, Value
+from app.lots.models import Finding
+from app.standards.models import Characteristic, CharacteristicKind
+
+MAX_FINDING_ROWS = 200
+FINDING_PARTS = ("code", "zone", "count", "sample")
+
+
+def cell_name(sample: int, characteristic: Characteristic) -> str:
+    return f"v-{sample}-{characteristic.id}"
+
+
+def cells_from_form(
+    form: Mapping[str, str], characteristics: Sequence[Characteristic], sample_size: int
+) -> list[RawCell]:
+    """Every grid cell as typed (blank when the browser sent nothing)."""
+    return [
+        RawCell(sample, c, form.get(cell_name(sample, c), ""))
+        for sample in range(1, sample_size + 1)
+        for c in characteristics
+    ]
+
+
+def finding_rows_in(form: Mapping[str, str]) -> int:
+    text = form.get("findings", "0")
+    return min(int(text), MAX_FINDING_ROWS) if text.isdigit() else 0
+
+
+def findings_from_form(form: Mapping[str, str]) -> list[RawFinding]:
+    return [
+        RawFinding(*(form.get(f"f-{row}-{part}", "") for part in FINDING_PARTS), row=row)
+        for row in range(1, finding_rows_in(form) + 1)
+    ]
+
+
+def _text(value: Value | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "pass" if value else "fail"
+    return str(value)
+
+
+def texts_from_values(
+    values: Mapping[tuple[int, int], Value], characteristics: Sequence[Characteristic], sample_size: int
+) -> dict[str, str]:
+    """The grid's inputs filled from stored values."""
+    return {
+        cell_name(sample, c): _text(values.get((sample, c.id)))
+        for sample in range(1, sample_size + 1)
+        for c in characteristics
+    }
+
+
+def finding_texts(findings: Sequence[Finding]) -> list[dict[str, str]]:
+    return [
+        {
+            "code": f.defect_code.code,
+            "zone": f.zone or "",
+            "count": str(f.count),
+            "sample": str(f.sample),
+        }
+        for f in findings
+    ]
+
+
+def finding_texts_from_form(form: Mapping[str, str]) -> list[dict[str, str]]:
+    return [
+        {part: form.get(f"f-{row}-{part}", "") for part in FINDING_PARTS}
+        for row in range(1, finding_rows_in(form) + 1)
+    ]
+
+
+@dataclass(frozen=True)
+class GridErrors:
+    """Errors placed on the page: by cell name, by finding row, and the rest above the form."""
+
+    cells: dict[str, str]
+    findings: dict[int, list[str]]
+    general: list[EntryError]
+
+
+def place_errors(errors: Sequence[EntryError], characteristics: Sequence[Characteristic]) -> GridErrors:
+    by_code = {c.code: c for c in characteristics}
+    cells: dict[str, str] = {}
+    findings: dict[int, list[str]] = {}
+    general: list[EntryError] = []
+    for error in errors:
+        characteristic = by_code.get(error.characteristic or "")
+        if error.sample is not None and characteristic is not None and error.column is None:
+            cells.setdefault(cell_name(error.sample, characteristic), error.message)
+        elif (
+            error.row is not None
+            and error.characteristic is None
+            and error.column is None
+            and error.sample is None
+        ):
+            findings.setdefault(error.row, []).append(error.message)
+        else:
+            general.append(error)
+    return GridErrors(cells, findings, general)
+
+
+def out_of_spec(characteristic: Characteristic, text: str) -> bool:
+    """Whether a cell's text is a value outside the limits (a value on a limit is in spec)."""
+    if characteristic.kind != CharacteristicKind.VARIABLE or not text.strip():
+        return False
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except ArithmeticError:
+        return False
+    return (characteristic.lsl is not None and value < characteristic.lsl) or (
+        characteristic.usl is not None and value > characteristic.usl
+    )

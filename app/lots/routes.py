@@ -1,0 +1,362 @@
+"""Lots: create, enter or upload the data, attach files, submit; everyone who may see a lot reads it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.utils import secure_filename
+
+from app.attachments.storage import XLSX, AttachmentError, send_attachment
+from app.db import utcnow
+from app.extensions import db
+from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
+from app.lots import grid, queries, services, spreadsheets
+from app.lots.entry import DataRejectedError
+from app.lots.flag_text import explain
+from app.lots.forms import STATE_LABELS, AttachmentForm, LotFilterForm, LotForm, UploadForm
+from app.lots.models import CharacteristicResult, ClassResult, IntegrityFlag, Lot, LotDataset
+from app.lots.plans import lot_plan_of
+from app.lots.queries import LotFilters
+from app.rules import RuleError
+from app.security import ANY_ROLE, SUPPLIER, form_view, roles_required
+from app.tenancy import get_or_404
+
+bp = Blueprint("lots", __name__)
+
+
+def _lot_or_404(lot_id: int) -> Lot:
+    return get_or_404(Lot, lot_id)
+
+
+def _own_lot_or_404(lot_id: int) -> Lot:
+    """A lot of the signed-in supplier user's company (supplier routes only)."""
+    lot = _lot_or_404(lot_id)
+    if lot.supplier_id != current_user.supplier_id:
+        abort(404)
+    return lot
+
+
+@bp.route("/lots")
+@roles_required(ANY_ROLE)
+def index():
+    """Lots the user may see, filtered by part, site, state and date, newest change first."""
+    form = LotFilterForm(request.args)
+    supplier_id = current_user.supplier_id
+    pairs = services.approved_pairs(supplier_id) if supplier_id else []
+    form.set_choices(
+        sorted({(p.part.id, p.part.part_number) for p in pairs}, key=lambda x: x[1]),
+        sorted({(p.site.id, p.site.name) for p in pairs}, key=lambda x: x[1]),
+    )
+    form.validate()
+    filters = LotFilters(
+        part_id=form.part.data if not form.part.errors else None,
+        site_id=form.site.data if not form.site.errors else None,
+        state=form.state.data or None,
+        since=form.since.data if not form.since.errors else None,
+    )
+    page = queries.lot_page(filters, request.args.get("page", 1, type=int))
+    return render_template("lots/index.html", form=form, page=page, states=STATE_LABELS)
+
+
+@bp.route("/lots/new", methods=["GET", "POST"])
+@roles_required(SUPPLIER)
+@form_view
+def create():
+    """Create a lot of an approved part and site; the revision in force and the plan are chosen for it."""
+    supplier_id = current_user.supplier_id
+    form = LotForm()
+    pairs = services.approved_pairs(supplier_id)
+    form.site_part.choices = choices(
+        [("", _("Choose…"))]
+        + [(f"{p.site_id}-{p.part_id}", f"{p.part.part_number} {p.part.name} · {p.site.name}") for p in pairs]
+    )
+    form.inspector_id.choices = choices((u.id, u.name) for u in services.inspectors(supplier_id))
+    if request.method == "GET":
+        form.inspector_id.data = current_user.id
+        form.inspection_date.data = utcnow().date()
+    if form.validate_on_submit():
+        site_id, part_id = form.site_and_part()
+        data = services.LotInput(
+            site_id=site_id,
+            part_id=part_id,
+            lot_number=form.lot_number.data,
+            lot_size=form.lot_size.data,
+            production_date=form.production_date.data,
+            inspection_date=form.inspection_date.data,
+            inspector_id=form.inspector_id.data,
+        )
+        try:
+            lot = services.create_lot(supplier_id, data, current_user)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(_("Lot %(number)s created. Enter its inspection data.", number=lot.lot_number), "success")
+            return redirect(url_for("lots.data", lot_id=lot.id))
+    return render_template("lots/new.html", form=form, has_pairs=bool(pairs))
+
+
+def _dataset_view(lot: Lot, dataset: LotDataset | None) -> dict:
+    """What the lot page shows of one submission: its evaluation and flags."""
+    if dataset is None or not dataset.is_submitted:
+        return {"dataset": dataset, "results": [], "classes": [], "flags": []}
+    results = db.session.scalars(
+        select(CharacteristicResult)
+        .options(joinedload(CharacteristicResult.characteristic))
+        .where(CharacteristicResult.dataset_id == dataset.id)
+    ).all()
+    classes = db.session.scalars(select(ClassResult).where(ClassResult.dataset_id == dataset.id)).all()
+    order = {"critical": 0, "major": 1, "minor": 2}
+    flags = db.session.scalars(
+        select(IntegrityFlag)
+        .options(joinedload(IntegrityFlag.characteristic))
+        .where(IntegrityFlag.dataset_id == dataset.id)
+        .order_by(IntegrityFlag.id)
+    ).all()
+    return {
+        "dataset": dataset,
+        "results": sorted(results, key=lambda r: r.characteristic.position),
+        "classes": sorted(classes, key=lambda c: order[c.defect_class]),
+        "flags": [
+            (flag, explain(flag.kind, flag.characteristic.name if flag.characteristic else "", flag.params))
+            for flag in flags
+        ],
+    }
+
+
+@bp.route("/lots/<int:lot_id>")
+@roles_required(ANY_ROLE)
+def detail(lot_id: int):
+    """A lot: its plan, the evaluation of the shown submission, flags, every submission, attachments."""
+    lot = _lot_or_404(lot_id)
+    datasets = services.datasets_of(lot)
+    submitted = [d for d in datasets if d.is_submitted]
+    number = request.args.get("submission", type=int)
+    shown = next((d for d in submitted if d.number == number), submitted[-1] if submitted else None)
+    if number is not None and (shown is None or shown.number != number):
+        abort(404)
+    return render_template(
+        "lots/detail.html",
+        lot=lot,
+        plan=lot_plan_of(lot),
+        datasets=datasets,
+        submitted=submitted,
+        view=_dataset_view(lot, shown),
+        draft=services.draft_of(lot),
+        attachments=services.attachments_of(lot),
+        attachment_form=AttachmentForm(),
+        states=STATE_LABELS,
+        confirm=ConfirmForm(),
+    )
+
+
+def _render_data(
+    lot: Lot,
+    texts: dict[str, str],
+    finding_rows: list[dict[str, str]],
+    errors=None,
+    upload_errors=None,
+    status=200,
+):
+    characteristics = services.characteristics_of(lot)
+    placed = grid.place_errors(errors or [], characteristics)
+    return (
+        render_template(
+            "lots/data.html",
+            lot=lot,
+            plan=lot_plan_of(lot),
+            characteristics=characteristics,
+            texts=texts,
+            finding_rows=finding_rows,
+            errors=placed,
+            upload_errors=upload_errors or [],
+            catalogue=services.catalogue().values(),
+            upload_form=UploadForm(),
+            confirm=ConfirmForm(),
+            cell_name=grid.cell_name,
+            out_of_spec=grid.out_of_spec,
+            states=STATE_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.route("/lots/<int:lot_id>/data", methods=["GET", "POST"])
+@roles_required(SUPPLIER)
+@form_view
+def data(lot_id: int):
+    """The data-entry grid and findings list: save as draft, add or remove finding rows, or submit."""
+    lot = _own_lot_or_404(lot_id)
+    if not lot.is_editable:
+        flash(_("Lot %(number)s was submitted and can no longer be changed.", number=lot.lot_number), "info")
+        return redirect(url_for("lots.detail", lot_id=lot.id))
+    characteristics = services.characteristics_of(lot)
+    if request.method == "GET":
+        dataset = services.working_dataset(lot)
+        texts = grid.texts_from_values(services.values_of(dataset), characteristics, lot.sample_size)
+        return _render_data(lot, texts, grid.finding_texts(services.findings_of(dataset)))
+    if not ConfirmForm().validate_on_submit():
+        flash(
+            _("This page was open too long, so nothing was saved. Your input is still here: save again."),
+            "warning",
+        )
+        return _render_data(lot, dict(request.form), grid.finding_texts_from_form(request.form), status=400)
+    action = request.form.get("action", "save")
+    rows = grid.finding_texts_from_form(request.form)
+    if action == "add_finding":
+        return _render_data(lot, dict(request.form), [*rows, dict.fromkeys(grid.FINDING_PARTS, "")])
+    if action.startswith("remove_finding-"):
+        index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else 0
+        return _render_data(lot, dict(request.form), [r for i, r in enumerate(rows, start=1) if i != index])
+    cells = grid.cells_from_form(request.form, characteristics, lot.sample_size)
+    try:
+        services.save_entries(lot, cells, grid.findings_from_form(request.form))
+    except DataRejectedError as rejected:
+        flash(str(rejected), "danger")
+        return _render_data(lot, dict(request.form), rows, rejected.errors, status=422)
+    if action != "submit":
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("lots.data", lot_id=lot.id))
+    return _submit(lot)
+
+
+def _submit(lot: Lot):
+    try:
+        dataset = services.submit(lot, current_user)
+    except DataRejectedError as rejected:
+        flash(str(rejected), "danger")
+        characteristics = services.characteristics_of(lot)
+        dataset = services.working_dataset(lot)
+        texts = grid.texts_from_values(services.values_of(dataset), characteristics, lot.sample_size)
+        return _render_data(
+            lot, texts, grid.finding_texts(services.findings_of(dataset)), rejected.errors, status=422
+        )
+    flash(
+        _(
+            "Lot %(number)s submitted (submission %(n)d). The brand's quality team will review it.",
+            number=lot.lot_number,
+            n=dataset.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("lots.detail", lot_id=lot.id))
+
+
+@bp.route("/lots/<int:lot_id>/submit", methods=["POST"])
+@roles_required(SUPPLIER)
+def submit(lot_id: int):
+    """Submit the saved draft for review."""
+    lot = _own_lot_or_404(lot_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(lot, current_user)
+    except DataRejectedError as rejected:
+        flash(str(rejected), "danger")
+        return redirect(url_for("lots.data", lot_id=lot.id))
+    except RuleError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("lots.detail", lot_id=lot.id))
+    flash(
+        _("Lot %(number)s submitted. The brand's quality team will review it.", number=lot.lot_number),
+        "success",
+    )
+    return redirect(url_for("lots.detail", lot_id=lot.id))
+
+
+@bp.route("/lots/<int:lot_id>/import", methods=["POST"])
+@roles_required(SUPPLIER)
+@form_view
+def import_data(lot_id: int):
+    """Replace the draft's values with an uploaded file's, all or nothing."""
+    lot = _own_lot_or_404(lot_id)
+    form = UploadForm()
+    characteristics = services.characteristics_of(lot)
+    dataset = services.working_dataset(lot)
+    texts = grid.texts_from_values(services.values_of(dataset), characteristics, lot.sample_size)
+    rows = grid.finding_texts(services.findings_of(dataset))
+    if not form.validate_on_submit():
+        errors = [str(e) for e in form.file.errors] or [
+            _("This page was open too long. Choose the file again.")
+        ]
+        flash(errors[0], "danger")
+        return _render_data(lot, texts, rows)
+    try:
+        count = services.import_file(lot, form.file.data, current_user)
+    except DataRejectedError as rejected:
+        flash(str(rejected), "danger")
+        return _render_data(lot, texts, rows, upload_errors=rejected.errors, status=422)
+    except (AttachmentError, RuleError) as error:
+        flash(str(error), "danger")
+        return _render_data(lot, texts, rows, status=422)
+    flash(_("%(count)d values imported into the draft. Check them and submit.", count=count), "success")
+    return redirect(url_for("lots.data", lot_id=lot.id))
+
+
+def _download(content: bytes, mimetype: str, name: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_stem(lot: Lot) -> str:
+    return secure_filename(f"{lot.part.part_number}_{lot.lot_number}") or f"lot-{lot.id}"
+
+
+@bp.route("/lots/<int:lot_id>/template.<any(csv, xlsx):kind>")
+@roles_required(ANY_ROLE)
+def template(lot_id: int, kind: str):
+    """The data file template of this lot: one row per sample, one column per characteristic."""
+    lot = _lot_or_404(lot_id)
+    characteristics = services.characteristics_of(lot)
+    values = services.values_of(services.working_dataset(lot))
+    rows = spreadsheets.wide_rows(characteristics, lot.sample_size, values)
+    name = f"{_file_stem(lot)}_data.{kind}"
+    if kind == "csv":
+        return _download(spreadsheets.csv_bytes(rows), "text/csv", name)
+    title = f"{lot.part.part_number} lot {lot.lot_number}, standard revision {lot.revision.number}"
+    return _download(spreadsheets.xlsx_bytes(rows, characteristics, title), XLSX, name)
+
+
+@bp.route("/lots/<int:lot_id>/attachments", methods=["POST"])
+@roles_required(SUPPLIER)
+@form_view
+def attach(lot_id: int):
+    """Attach a photo, PDF or spreadsheet to the lot."""
+    lot = _own_lot_or_404(lot_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.file.errors) or _("Choose the file again."), "danger")
+        return redirect(url_for("lots.detail", lot_id=lot.id))
+    try:
+        link = services.attach(lot, form.file.data, form.note.data or "", current_user)
+    except RuleError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("%(name)s attached.", name=link.attachment.filename), "success")
+    return redirect(url_for("lots.detail", lot_id=lot.id))
+
+
+@bp.route("/lots/<int:lot_id>/attachments/<int:attachment_id>")
+@roles_required(ANY_ROLE)
+def attachment(lot_id: int, attachment_id: int):
+    """Download one of the lot's files."""
+    lot = _lot_or_404(lot_id)
+    attachment = services.lot_attachment_or_none(lot, attachment_id)
+    if attachment is None:
+        abort(404)
+    return send_attachment(attachment)
+
+
+@bp.route("/lots/<int:lot_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@roles_required(SUPPLIER)
+def remove_attachment(lot_id: int, attachment_id: int):
+    """Remove a file from a lot that can still be changed (the stored file stays on record)."""
+    lot = _own_lot_or_404(lot_id)
+    done, _result = run_confirmed(lambda: services.remove_attachment(lot, attachment_id))
+    if done:
+        flash(_("File removed from the lot."), "success")
+    return redirect(url_for("lots.detail", lot_id=lot.id))
