@@ -91,14 +91,13 @@ def approval(of_part: Part, at: Site) -> PartApproval:
     return row
 
 
-def released_standard(of_part: Part, *characteristics: Characteristic) -> StandardRevision:
+def released_standard(of_part: Part, *characteristics: Characteristic, **aqls: str | None) -> StandardRevision:
     """A standard with revision 1 released, holding the given characteristics (or one bore diameter)."""
     standard = Standard(part_id=of_part.id)
     db.session.add(standard)
     db.session.flush()
-    revision = StandardRevision(
-        standard_id=standard.id, number=1, aql_critical="0.065", aql_major="0.65", aql_minor="2.5"
-    )
+    settings = {"aql_critical": "0.065", "aql_major": "0.65", "aql_minor": "2.5", **aqls}
+    revision = StandardRevision(standard_id=standard.id, number=1, **settings)
     revision.characteristics.extend(characteristics or [bore_diameter()])
     db.session.add(revision)
     db.session.flush()

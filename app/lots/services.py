@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from app.attachments.models import Attachment
-from app.attachments.storage import EVIDENCE, SPREADSHEETS, check_upload, save_upload
+from app.attachments.storage import EVIDENCE, SPREADSHEETS, check_upload, detect_type, save_upload
 from app.audit.services import record, snapshot
 from app.auth.models import SUPPLIER_ROLES, User
 from app.certificates.services import site_lot_gate
@@ -36,7 +36,7 @@ from app.lots.entry import (
 )
 from app.lots.models import Finding, Lot, LotAttachment, LotDataset, LotState, Measurement
 from app.lots.plans import plan_of
-from app.lots.spreadsheets import cells_from_rows, read_rows
+from app.lots.spreadsheets import cells_from_rows, check_text_encoding, read_rows
 from app.parts.models import Part, PartApproval
 from app.quality.sampling import CLASSES
 from app.rules import RuleError, taken
@@ -395,6 +395,8 @@ def import_file(lot: Lot, upload: FileStorage, uploaded_by: User) -> int:
     """Replace the draft's values with a CSV/XLSX file's, all or nothing; returns how many were read."""
     _check_editable(lot)
     data = upload.stream.read()
+    if detect_type(data) is None:
+        check_text_encoding(data)
     content_type = check_upload(data, SPREADSHEETS)
     result = read_upload(lot, data, content_type)
     if result.errors:

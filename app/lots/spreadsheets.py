@@ -51,17 +51,36 @@ def read_rows(data: bytes, content_type: str) -> list[Row]:
     return _xlsx_rows(data)
 
 
+def _not_utf8() -> DataRejectedError:
+    return DataRejectedError(
+        [],
+        _(
+            "The file is not in UTF-8. In Excel, choose File › Save As › “CSV UTF-8 (comma delimited)” "
+            "and upload that file."
+        ),
+    )
+
+
+def check_text_encoding(data: bytes) -> None:
+    """Refuse, with the way to fix it, a CSV saved in a legacy encoding (Thai TIS-620, Chinese GBK, ...)."""
+    probe = data[:65536]
+    if b"\x00" in probe or not probe.strip():
+        return
+    controls = sum(1 for byte in probe if byte < 32 and byte not in b"\t\r\n")
+    if controls:
+        return
+    try:
+        probe.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(probe) - 3:
+            raise _not_utf8() from None
+
+
 def _csv_rows(data: bytes) -> list[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DataRejectedError(
-            [],
-            _(
-                "The file is not in UTF-8. In Excel, choose File › Save As › “CSV UTF-8 (comma delimited)” "
-                "and upload that file."
-            ),
-        ) from None
+        raise _not_utf8() from None
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

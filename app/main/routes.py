@@ -6,6 +6,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.models import Role
+from app.lots import queries as lot_queries
+from app.lots.forms import STATE_LABELS
+from app.lots.models import LotState
 from app.main import figures
 from app.security import ANY_ROLE, public, roles_required
 from app.suppliers.models import Supplier
@@ -34,6 +37,11 @@ def home():
             supplier=supplier,
             users=figures.user_counts(supplier.id),
             certificate_warnings=figures.certificate_warnings(),
+            lot_counts=lot_queries.state_counts(supplier.id),
+            returned=lot_queries.latest_in((LotState.RETURNED,)),
+            drafts=lot_queries.latest_in((LotState.DRAFT,)),
+            waiting=lot_queries.latest_in((LotState.SUBMITTED, LotState.IN_REVIEW)),
+            states=STATE_LABELS,
         )
     if current_user.role == Role.ADMIN:
         return render_template(

@@ -64,6 +64,7 @@ PILE_MIN_COUNT = 3  # PILED_AT_LIMIT: fewest values in the band worth a flag
 PILE_BAND_SD = 0.1  # PILED_AT_LIMIT: band width in lot sds (at least one resolution unit)
 ASSUMED_SD_UNITS = 2.0  # ZERO_VARIANCE without history: the process sd assumed, in resolution units
 MAX_DECIMALS = 12
+_SCALE = "max"  # TEMP
 
 
 class FlagKind(StrEnum):
@@ -230,7 +231,13 @@ def _low_variance(p: _Prepared) -> _Test | None:
         return None
     eligible = p.sd > 0  # all-equal lots are ZERO_VARIANCE's case
     p_value = f_cdf((p.sd / p.history_sd) ** 2, p.n - 1, p.history_df) if eligible else 1.0
-    params = {"sd": p.sd, "history_sd": p.history_sd, "lots": len(p.usable), "p_value": p_value}
+    params = {
+        "sd": p.sd,
+        "history_sd": p.history_sd,
+        "lots": len(p.usable),
+        "decimals": p.decimals,
+        "p_value": p_value,
+    }
     return _Test(FlagKind.LOW_VARIANCE, p.code, p_value, eligible, params)
 
 
@@ -320,7 +327,7 @@ def _cpk_jump(p: _Prepared) -> _Test | None:
     if lot_cpk is None or history_cpk is None:
         return None
     history_n = sum(len(lot) for lot in p.usable)
-    scale = max(lot_cpk, history_cpk)
+    scale = max(lot_cpk, history_cpk) if _SCALE == "max" else lot_cpk  # TEMP
     error = math.sqrt(_bissell_variance(scale, p.n, p.n - 1) + _bissell_variance(scale, history_n, p.history_df))
     z = (lot_cpk - history_cpk) / error
     p_value = min(1.0, 2.0 * normal_sf(abs(z)))
