@@ -14,6 +14,7 @@ from app.auth.models import Role, User
 from app.auth.passwords import password_problems
 from app.certificates.demo import seed_demo_certificates
 from app.extensions import db
+from app.lots.demo import seed_demo_lots
 from app.outbox.services import deliver_pending
 from app.rules import taken
 from app.security import hash_password
@@ -102,6 +103,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
             logins.append((email, role.value, supplier.code))
     seed_demo_quality()
     seed_demo_certificates()
+    seed_demo_lots()
     db.session.commit()
     return logins
 

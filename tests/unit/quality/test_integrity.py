@@ -271,7 +271,7 @@ def test_digit_preference_needs_fifty_values_and_five_units_of_spread() -> None:
 
 
 def test_piled_at_the_usl_and_the_lsl() -> None:
-    process = _process(lsl=9.993, usl=10.005)  # 16 % over the USL, 8 % under the LSL
+    process = _process(lsl=9.98, usl=10.005)  # 16 % over the USL
     honest = _honest(9, n=200, process=process)
     pulled = [min(v, 10.005) for v in honest.values]
     flags = check_lot([replace(honest, values=pulled)])
@@ -280,7 +280,9 @@ def test_piled_at_the_usl_and_the_lsl() -> None:
     assert piled[0].params["limit_value"] == 10.005
     assert int(piled[0].params["count"]) > 2 * float(piled[0].params["expected"])
     assert FlagKind.PILED_AT_LIMIT not in _kinds(honest)
-    raised = [max(v, 9.993) for v in honest.values]
+    honest = replace(honest, lsl=9.995, usl=10.02)  # 16 % under the LSL
+    assert FlagKind.PILED_AT_LIMIT not in _kinds(honest)
+    raised = [max(v, 9.995) for v in honest.values]
     piled = [f for f in check_lot([replace(honest, values=raised)]) if f.kind is FlagKind.PILED_AT_LIMIT]
     assert [f.params["limit"] for f in piled] == ["lsl"]
 
