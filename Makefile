@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: run test lint install install-dev chromium messages clean
+.PHONY: run test lint install install-dev chromium messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ test: install-dev chromium lint
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot .
+
+# Speed benches (bench/README.md): on SQLite, then on PostgreSQL when KENSA_BENCH_PG_URL answers.
+bench: KENSA_BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+bench: install
+	$(BIN)/python -m bench.import_measurements
+	$(BIN)/python -m bench.evaluate_lot
+	$(BIN)/python -m bench.import_measurements --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
+	$(BIN)/python -m bench.evaluate_lot --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

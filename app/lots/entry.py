@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.rules import RuleError
 from app.standards.models import Characteristic, CharacteristicKind, DefectCode
@@ -41,6 +42,13 @@ class EntryError:
 
     def where(self) -> str:
         """Where the error is, in words: "Row 4, column C (DIM-02)" or "Sample 3, DIM-02"."""
+        if self.row is not None and self.column and self.sample is not None:
+            return _(
+                "Row %(row)d (sample %(sample)d), column %(column)s",
+                row=self.row,
+                sample=self.sample,
+                column=self.column,
+            )
         if self.row is not None and self.column:
             return _("Row %(row)d, column %(column)s", row=self.row, column=self.column)
         if self.row is not None:
@@ -61,9 +69,10 @@ class DataRejectedError(RuleError):
         self.errors = list(errors)
         super().__init__(
             message
-            or _(
-                "Nothing was saved: %(count)d problem(s) were found. Correct them and try again.",
-                count=len(self.errors),
+            or ngettext(
+                "Nothing was saved: %(num)d problem was found. Correct it and try again.",
+                "Nothing was saved: %(num)d problems were found. Correct them and try again.",
+                len(self.errors),
             )
         )
 

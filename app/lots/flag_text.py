@@ -163,5 +163,7 @@ def explain(kind: str, characteristic_name: str, params: Mapping[str, Any]) -> s
     """Return the sentence that explains one flag to the reviewer, in the current locale."""
     writer = _WRITERS.get(str(kind))
     if writer is None:
-        return _("A data-integrity check (%(kind)s) flagged %(name)s.", kind=str(kind), name=characteristic_name)
+        return _(
+            "A data-integrity check (%(kind)s) flagged %(name)s.", kind=str(kind), name=characteristic_name
+        )
     return writer(characteristic_name, params or {})

@@ -85,11 +85,15 @@ def finding_texts_from_form(form: Mapping[str, str]) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class GridErrors:
-    """Errors placed on the page: by cell name, by finding row, and the rest above the form."""
+    """Errors placed on the page: by cell name, by finding row, and the rest above the form.
+
+    `listed` repeats the cell errors for the list above the grid, so that none is missed on a long grid.
+    """
 
     cells: dict[str, str]
     findings: dict[int, list[str]]
     general: list[EntryError]
+    listed: list[EntryError]
 
 
 def place_errors(errors: Sequence[EntryError], characteristics: Sequence[Characteristic]) -> GridErrors:
@@ -97,10 +101,12 @@ def place_errors(errors: Sequence[EntryError], characteristics: Sequence[Charact
     cells: dict[str, str] = {}
     findings: dict[int, list[str]] = {}
     general: list[EntryError] = []
+    listed: list[EntryError] = []
     for error in errors:
         characteristic = by_code.get(error.characteristic or "")
         if error.sample is not None and characteristic is not None and error.column is None:
             cells.setdefault(cell_name(error.sample, characteristic), error.message)
+            listed.append(error)
         elif (
             error.row is not None
             and error.characteristic is None
@@ -110,7 +116,7 @@ def place_errors(errors: Sequence[EntryError], characteristics: Sequence[Charact
             findings.setdefault(error.row, []).append(error.message)
         else:
             general.append(error)
-    return GridErrors(cells, findings, general)
+    return GridErrors(cells, findings, general, listed)
 
 
 def out_of_spec(characteristic: Characteristic, text: str) -> bool:

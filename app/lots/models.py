@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     UniqueConstraint,
     text,
@@ -148,6 +149,9 @@ class Measurement(SupplierOwned, db.Model):
     characteristic_id: Mapped[int] = mapped_column(ForeignKey("characteristic.id"))
     sample: Mapped[int]
     value: Mapped[Decimal | None] = mapped_column(Measure())
+    # Digits after the point as recorded (71.000 → 3): the gauge's resolution, which the stored
+    # number alone loses.
+    places: Mapped[int] = mapped_column(SmallInteger, default=0)
     passed: Mapped[bool | None]
 
     __table_args__ = (

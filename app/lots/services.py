@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
@@ -355,6 +356,15 @@ def _store_findings(lot: Lot, dataset: LotDataset, findings: list[FindingData]) 
         )
 
 
+def _same_findings(checked: list[FindingData], stored: list[Finding]) -> bool:
+    def key(code_id: int, zone: str | None, count: int, sample: int) -> tuple[int, str, int, int]:
+        return (code_id, zone or "", count, sample)
+
+    return [key(f.defect_code.id, f.zone, f.count, f.sample) for f in checked] == [
+        key(f.defect_code_id, f.zone, f.count, f.sample) for f in stored
+    ]
+
+
 def catalogue() -> dict[str, DefectCode]:
     return {d.code.upper(): d for d in db.session.scalars(select(DefectCode).order_by(DefectCode.code))}
 
@@ -371,10 +381,12 @@ def save_entries(lot: Lot, cells: list[RawCell], findings: list[RawFinding], *, 
     if result.errors or finding_errors:
         raise DataRejectedError(result.errors + finding_errors)
     dataset = _open_dataset(lot)
+    if result.values == values_of(dataset) and _same_findings(checked, findings_of(dataset)):
+        return  # nothing changed: keep the stored rows and where they came from
     _store_values(lot, dataset, result.values)
     _store_findings(lot, dataset, checked)
     dataset.source = source
-    dataset.updated_at = utcnow()
+    dataset.updated_at = lot.updated_at = utcnow()
     record(
         "lot.data_saved",
         lot,
@@ -412,8 +424,8 @@ def import_file(lot: Lot, upload: FileStorage, uploaded_by: User) -> int:
             supplier_id=lot.supplier_id, lot_id=lot.id, attachment_id=attachment.id, note=_("Imported data")
         )
     )
-    dataset.source = _("upload: %(name)s", name=attachment.filename)[:300]
-    dataset.updated_at = utcnow()
+    dataset.source = f"upload:{attachment.filename}"[:300]
+    dataset.updated_at = lot.updated_at = utcnow()
     record(
         "lot.data_imported",
         lot,
@@ -438,11 +450,12 @@ def submit(lot: Lot, submitted_by: User) -> LotDataset:
     if missing:
         raise DataRejectedError(
             missing,
-            _(
-                "The sample is not complete: %(count)d value(s) are missing. "
-                "Enter them, or upload the full file, "
+            ngettext(
+                "The sample is not complete: %(num)d value is missing. Enter it, or upload the full file, "
                 "then submit again.",
-                count=len(missing),
+                "The sample is not complete: %(num)d values are missing. Enter them, or upload the full file, "
+                "then submit again.",
+                len(missing),
             ),
         )
     resubmission = lot.state == LotState.RETURNED

@@ -47,10 +47,12 @@ ValueError naming the value.
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from app.quality.capability import capability, capability_subgrouped
 from app.quality.distributions import binomial_sf, chi2_sf, f_cdf, normal_cdf, normal_sf, poisson_sf
@@ -64,7 +66,7 @@ PILE_MIN_COUNT = 3  # PILED_AT_LIMIT: fewest values in the band worth a flag
 PILE_BAND_SD = 0.1  # PILED_AT_LIMIT: band width in lot sds (at least one resolution unit)
 ASSUMED_SD_UNITS = 2.0  # ZERO_VARIANCE without history: the process sd assumed, in resolution units
 MAX_DECIMALS = 12
-_SCALE = "max"  # TEMP
+_MAX_GRID = 2**53  # grid values must be exact in a float
 
 
 class FlagKind(StrEnum):
@@ -150,19 +152,22 @@ def _finite_all(name: str, values: Sequence[float]) -> tuple[float, ...]:
     return tuple(map(float, values))
 
 
-def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
-    """Return the mean and the sample sd (n - 1 divisor; 0 for fewer than two values)."""
-    n = len(values)
-    if n == 0:
-        return 0.0, 0.0
-    mean = math.fsum(values) / n
-    if n < 2:
-        return mean, 0.0
-    return mean, math.sqrt(math.fsum([(x - mean) * (x - mean) for x in values]) / (n - 1))
+def _to_grid(name: str, values: tuple[float, ...], scale: int) -> tuple[int, ...]:
+    """Return values in resolution units (integers), or raise ValueError for a value too large for that."""
+    if values and max(map(abs, values)) * scale >= _MAX_GRID:
+        raise ValueError(f"{name} {max(values, key=abs)!r} has too many digits at {scale} steps per unit")
+    return tuple(map(round, map(float(scale).__mul__, values)))
+
+
+def _squares(grid: Sequence[int]) -> int:
+    """Return n times the sum of squared deviations of grid values (an exact integer)."""
+    total = sum(grid)
+    squares: int = sum(map(operator.mul, grid, grid))
+    return len(grid) * squares - total * total
 
 
 def _prepare(series: Series) -> _Prepared:
-    """Validate one series and compute its shared statistics."""
+    """Validate one series and compute its shared statistics (exact integer sums on the grid)."""
     code = series.code
     decimals = series.decimals
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= MAX_DECIMALS:
@@ -172,28 +177,31 @@ def _prepare(series: Series) -> _Prepared:
     if lsl is not None and usl is not None and lsl >= usl:
         raise ValueError(f"LSL {lsl!r} of {code!r} must be below its USL {usl!r}")
     scale = 10**decimals
+    unit = 1.0 / scale
     values = _finite_all(f"value of {code!r}", series.values)
     history = tuple(_finite_all(f"history value of {code!r}", lot) for lot in series.history)
-    mean, sd = _mean_sd(values)
+    grid = _to_grid(f"value of {code!r}", values, scale)
+    history_grid = tuple(_to_grid(f"history value of {code!r}", lot, scale) for lot in history)
+    n = len(grid)
     usable = tuple(lot for lot in history if len(lot) >= 2)
     history_df = sum(len(lot) - 1 for lot in usable)
-    sum_squares = math.fsum(_mean_sd(lot)[1] ** 2 * (len(lot) - 1) for lot in usable)
+    pooled = math.fsum(_squares(lot) / len(lot) for lot in history_grid if len(lot) >= 2)
     return _Prepared(
         code=code,
         values=values,
-        grid=tuple(round(v * scale) for v in values),
+        grid=grid,
         decimals=decimals,
-        unit=1.0 / scale,
+        unit=unit,
         lsl=lsl,
         usl=usl,
-        n=len(values),
-        mean=mean,
-        sd=sd,
+        n=n,
+        mean=sum(grid) / n * unit if n else 0.0,
+        sd=math.sqrt(_squares(grid) / (n * (n - 1))) * unit if n >= 2 else 0.0,
         history=history,
-        history_grid=tuple(tuple(round(v * scale) for v in lot) for lot in history),
+        history_grid=history_grid,
         usable=usable,
         history_df=history_df,
-        history_sd=math.sqrt(sum_squares / history_df) if history_df else 0.0,
+        history_sd=math.sqrt(pooled / history_df) * unit if history_df else 0.0,
     )
 
 
@@ -204,7 +212,7 @@ def _p_all_equal(n: int, sd_units: float) -> float:
     for step in range(11):  # the mean at 0, 0.05, ..., 0.5 units from a grid point (symmetric beyond)
         offset = step / 20.0
         edges = [normal_cdf((b - 0.5 - offset) / sd_units) for b in range(-reach, reach + 2)]
-        best = max(best, math.fsum((hi - lo) ** n for lo, hi in zip(edges, edges[1:], strict=False)))
+        best = max(best, math.fsum((hi - lo) ** n for lo, hi in pairwise(edges)))
     return min(1.0, best)
 
 
@@ -251,14 +259,16 @@ def _repeated_values(p: _Prepared) -> _Test | None:
         counts.update(lot)
     total = sum(counts.values())
     p0 = math.fsum((c / total) ** 2 for c in counts.values())
-    best: tuple[float, int, int, int] | None = None  # (tail, matches, m, lot index)
+    # (tail, matches, m, lot index) of the least likely match count; a tail is only worth computing for
+    # counts that could flag (>= MIN_MATCHES and above the expected m * p0), else the test reports p = 1
+    best: tuple[float, int, int, int] = (1.0, 0, min(p.n, len(compared[0][1])), compared[0][0])
     for index, lot in compared:
         m = min(p.n, len(lot))
-        matches = sum(1 for a, b in zip(p.grid, lot, strict=False) if a == b)
-        tail = binomial_sf(matches, m, p0)
-        if best is None or tail < best[0]:
-            best = (tail, matches, m, index)
-    assert best is not None
+        matches = sum(map(operator.eq, p.grid, lot))
+        if matches >= MIN_MATCHES and matches > m * p0:
+            tail = binomial_sf(matches, m, p0)
+            if tail < best[0]:
+                best = (tail, matches, m, index)
     tail, matches, m, index = best
     p_value = min(1.0, tail * len(compared))
     params = {"matches": matches, "n": m, "lot_index": index, "p0": p0, "p_value": p_value}
@@ -282,18 +292,18 @@ def _piled_at_limit(p: _Prepared, side: str, limit: float) -> _Test:
     """Count of readings in the band just inside one limit against the normal-fit Poisson mean."""
     width_units = max(1.0, PILE_BAND_SD * p.sd / p.unit)
     limit_units = limit / p.unit
-    tolerance = 1e-9 * max(1.0, abs(limit_units))
-    if side == "usl":
-        g_lo, g_hi = math.ceil(limit_units - width_units - tolerance), math.floor(limit_units + tolerance)
-    else:
-        g_lo, g_hi = math.ceil(limit_units - tolerance), math.floor(limit_units + width_units + tolerance)
+    eps = 1e-9 * max(1.0, abs(limit_units))  # a limit on the grid stays on it despite float noise
+    if side == "usl":  # (USL - w, USL]
+        g_lo, g_hi = math.floor(limit_units - width_units + eps) + 1, math.floor(limit_units + eps)
+    else:  # [LSL, LSL + w)
+        g_lo, g_hi = math.ceil(limit_units - eps), math.ceil(limit_units + width_units - eps) - 1
     count = sum(1 for k in p.grid if g_lo <= k <= g_hi)
     low = ((g_lo - 0.5) * p.unit - p.mean) / p.sd
     high = ((g_hi + 0.5) * p.unit - p.mean) / p.sd
     share = normal_sf(low) - normal_sf(high) if low > 0 else normal_cdf(high) - normal_cdf(low)
     expected = p.n * max(0.0, share)
     p_value = poisson_sf(count, expected)
-    params = {
+    params: dict[str, float | int | str] = {
         "limit": side,
         "limit_value": limit,
         "count": count,
@@ -327,8 +337,9 @@ def _cpk_jump(p: _Prepared) -> _Test | None:
     if lot_cpk is None or history_cpk is None:
         return None
     history_n = sum(len(lot) for lot in p.usable)
-    scale = max(lot_cpk, history_cpk) if _SCALE == "max" else lot_cpk  # TEMP
-    error = math.sqrt(_bissell_variance(scale, p.n, p.n - 1) + _bissell_variance(scale, history_n, p.history_df))
+    scale = max(lot_cpk, history_cpk)
+    lot_part = _bissell_variance(scale, p.n, p.n - 1)
+    error = math.sqrt(lot_part + _bissell_variance(scale, history_n, p.history_df))
     z = (lot_cpk - history_cpk) / error
     p_value = min(1.0, 2.0 * normal_sf(abs(z)))
     params = {

@@ -195,6 +195,7 @@ def upgrade():
     sa.Column('sample', sa.Integer(), nullable=False),
     sa.Column('value', sa.Numeric(precision=18, scale=6), nullable=True),
     sa.Column('passed', sa.Boolean(), nullable=True),
+    sa.Column('places', sa.SmallInteger(), nullable=False),
     sa.Column('supplier_id', sa.Integer(), nullable=False),
     sa.CheckConstraint('sample > 0', name=op.f('ck_measurement_sample_positive')),
     sa.CheckConstraint('value IS NULL OR passed IS NULL', name=op.f('ck_measurement_value_or_passed')),

@@ -257,7 +257,7 @@ def test_a_partial_draft_saves_and_submitting_it_lists_what_is_missing(client, a
     assert client.post(url, data=form).status_code == 302
     response = client.post(url, data={**form, "action": "submit"})
     page = response.get_data(as_text=True)
-    assert "The sample is not complete: 27 value(s) are missing." in page
+    assert "The sample is not complete: 27 values are missing." in page
     with app.app_context():
         lot = _lot(setup["lot"])
         assert lot.state == LotState.DRAFT and len(_values(lot)) == 12
@@ -435,9 +435,9 @@ def test_every_non_number_is_listed_by_row_and_column(app, world, setup):
     rows[3][1], rows[8][2], rows[9][3] = "abc", "1.2.3", "maybe"
     errors = _import_errors(app, world, setup, _csv(rows))
     assert errors == [
-        "Row 4, column B (D1): “abc” is not a number. Type digits only, for example 12.05.",
-        "Row 9, column C (FL): “1.2.3” is not a number. Type digits only, for example 12.05.",
-        "Row 10, column D (VIS): “maybe” is not a result. Write pass or fail (OK or NG also work).",
+        "Row 4 (sample 3), column B (D1): “abc” is not a number. Type digits only, for example 12.05.",
+        "Row 9 (sample 8), column C (FL): “1.2.3” is not a number. Type digits only, for example 12.05.",
+        "Row 10 (sample 9), column D (VIS): “maybe” is not a result. Write pass or fail (OK or NG also work).",
     ]
 
 
@@ -470,10 +470,10 @@ def test_formula_cells_are_refused_in_csv_and_xlsx(app, world, setup):
     rows = _good_rows()
     rows[2][1] = "=9.99+0.01"
     assert _import_errors(app, world, setup, _csv(rows)) == [
-        "Row 3, column B (D1): This cell holds a formula. Type the measured value itself."
+        "Row 3 (sample 2), column B (D1): This cell holds a formula. Type the measured value itself."
     ]
     errors = _import_errors(app, world, setup, _xlsx(rows), "data.xlsx")
-    assert errors == ["Row 3, column B (D1): This cell holds a formula. Type the measured value itself."]
+    assert errors == ["Row 3 (sample 2), column B (D1): This cell holds a formula. Type the measured value itself."]
 
 
 def test_a_csv_that_is_not_utf8_gets_the_way_to_save_it(app, world, setup):
@@ -533,7 +533,7 @@ def test_the_upload_page_lists_the_errors_and_keeps_the_draft(client, app, world
     page = response.get_data(as_text=True)
     assert (
         response.status_code == 422
-        and "Row 5, column B (D1)" in page
+        and "Row 5 (sample 4), column B (D1)" in page
         and "The file was not imported." in page
     )
     response = client.post(
@@ -652,3 +652,28 @@ def test_measurements_carry_their_supplier(app, world, setup):
         services.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
         owners = set(db.session.scalars(select(Measurement.supplier_id).distinct()))
         assert owners == {world.supplier_a}
+
+
+def test_the_supplier_home_lists_drafts_and_submitted_lots_with_their_age(client, app, world, setup):
+    with app.app_context():
+        lot = _lot(setup["lot"])
+        services.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
+        services.submit(lot, _inspector(world))
+        db.session.commit()
+    login_as(client, world.inspector_a)
+    page = client.get("/home").get_data(as_text=True)
+    drafts = page[page.index("Drafts <span") : page.index("Submitted, waiting for review")]
+    waiting = page[page.index("Submitted, waiting for review") :]
+    assert "A-0001" in drafts and "L-100" not in drafts
+    assert "L-100" in waiting and "second" in waiting  # the age, in words
+
+
+def test_demo_seeding_makes_lots_once_with_a_rejection_and_a_flag(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    with app.app_context():
+        lots = db.session.scalars(select(Lot).where(Lot.lot_number.like("%-2611-%"))).all()
+        assert len(lots) == 13
+        assert {lot.recommendation for lot in lots} == {"accept", "reject", None}
+        assert any(lot.flag_count for lot in lots if lot.recommendation == "accept")
