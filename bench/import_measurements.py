@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,6 +53,7 @@ AQLS = {"critical": "0.065", "major": "0.65", "minor": "2.5"}
 TARGET_RATIO = 1 / 3
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_TABLE = "bench_measurement"
+MIB = 1024 * 1024
 
 
 # --- Shared set-up (also used by evaluate_lot.py) ------------------------------------------------
@@ -156,7 +157,7 @@ class World:
     revision: Any
 
 
-def build_world(characteristics: Sequence[Any], *, level: str, aqls: dict[str, str | None]) -> World:
+def build_world(characteristics: Sequence[Any], *, level: str, aqls: Mapping[str, str | None]) -> World:
     """Supplier, certified site, inspector, approved part with a released standard; committed."""
     from app.auth.models import Role
     from app.certificates.demo import certificate_with_scan
@@ -405,7 +406,7 @@ def _bench(folder: Path, url: str, repeats: int, with_profile: bool) -> int:
         print(
             f"Import of {rows:,} measurement values into one lot "
             f"({samples:,} samples x {CHARACTERISTICS} variable characteristics, long-layout CSV, "
-            f"{len(data) / 1e6:.1f} MB; ATTACHMENT_MAX_BYTES {limit / 1e6:.1f} MB, {raised})"
+            f"{len(data) / MIB:.1f} MiB; ATTACHMENT_MAX_BYTES {limit / MIB:.0f} MiB, {raised})"
         )
         print(f"  database: {describe_database()}")
         print(f"  {environment()}; median of {repeats} runs, one transaction each, committed")

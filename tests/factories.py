@@ -91,7 +91,9 @@ def approval(of_part: Part, at: Site) -> PartApproval:
     return row
 
 
-def released_standard(of_part: Part, *characteristics: Characteristic, **aqls: str | None) -> StandardRevision:
+def released_standard(
+    of_part: Part, *characteristics: Characteristic, **aqls: str | None
+) -> StandardRevision:
     """A standard with revision 1 released, holding the given characteristics (or one bore diameter)."""
     standard = Standard(part_id=of_part.id)
     db.session.add(standard)

@@ -119,11 +119,13 @@ class ReadResult:
 
 def parse_number(text: str) -> Decimal:
     """A measured value from text: a point or a comma as decimal mark; raises ValueError with the reason."""
-    compact = text.strip().replace(" ", "").replace("\u00a0", "")
+    compact = text.strip()
+    if " " in compact or "\u00a0" in compact:
+        compact = compact.replace(" ", "").replace("\u00a0", "")
     if not _NUMBER_RE.match(compact):
         raise ValueError(_("“%(text)s” is not a number. Type digits only, for example 12.05.", text=text))
     try:
-        number = Decimal(compact.replace(",", "."))
+        number = Decimal(compact.replace(",", ".") if "," in compact else compact)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise ValueError(_("“%(text)s” is not a number.", text=text)) from None
     exponent = number.as_tuple().exponent

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Float, select, type_coerce
 
 from app.extensions import db
 from app.lots.entry import Value
@@ -69,7 +69,8 @@ def history(lot: Lot, characteristics: Sequence[Characteristic]) -> dict[str, li
         return {}
     codes = {c.code for c in characteristics if c.kind == CharacteristicKind.VARIABLE}
     rows = db.session.execute(
-        select(Measurement.dataset_id, Characteristic.code, Measurement.value)
+        # Read as floats: the checks compute in floats, and Decimal conversion of the history is slow.
+        select(Measurement.dataset_id, Characteristic.code, type_coerce(Measurement.value, Float))
         .join(Characteristic, Characteristic.id == Measurement.characteristic_id)
         .where(
             Measurement.dataset_id.in_(order), Measurement.value.is_not(None), Characteristic.code.in_(codes)

@@ -451,10 +451,10 @@ def submit(lot: Lot, submitted_by: User) -> LotDataset:
         raise DataRejectedError(
             missing,
             ngettext(
-                "The sample is not complete: %(num)d value is missing. Enter it, or upload the full file, "
-                "then submit again.",
-                "The sample is not complete: %(num)d values are missing. Enter them, or upload the full file, "
-                "then submit again.",
+                "The sample is not complete: %(num)d value is missing. "
+                "Enter it, or upload the full file, then submit again.",
+                "The sample is not complete: %(num)d values are missing. "
+                "Enter them, or upload the full file, then submit again.",
                 len(missing),
             ),
         )

@@ -30,7 +30,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     """One row of a file: its number as a spreadsheet shows it, and its cells as text."""
 
@@ -246,8 +246,9 @@ def _long_cells(
     cells: list[RawCell] = []
     seen_cells: dict[tuple[int, int], int] = {}
     samples: set[int] = set()
+    value_column = _column(2, "value")
     for row in rows[1:]:
-        values = [*row.cells, "", "", ""][:3]
+        values = row.cells if len(row.cells) >= 3 else [*row.cells, "", "", ""]
         sample = _sample_number(values[0])
         if sample is None or not 1 <= sample <= sample_size:
             errors.append(_sample_error(values[0], sample_size, row.number, _column(0, "sample")))
@@ -281,7 +282,7 @@ def _long_cells(
                 )
             )
             continue
-        cells.append(RawCell(sample, characteristic, values[2], row.number, _column(2, "value")))
+        cells.append(RawCell(sample, characteristic, values[2], row.number, value_column))
     errors.extend(_missing_samples(dict.fromkeys(samples, 0), sample_size))
     return cells, errors
 

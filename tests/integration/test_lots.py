@@ -437,7 +437,8 @@ def test_every_non_number_is_listed_by_row_and_column(app, world, setup):
     assert errors == [
         "Row 4 (sample 3), column B (D1): “abc” is not a number. Type digits only, for example 12.05.",
         "Row 9 (sample 8), column C (FL): “1.2.3” is not a number. Type digits only, for example 12.05.",
-        "Row 10 (sample 9), column D (VIS): “maybe” is not a result. Write pass or fail (OK or NG also work).",
+        "Row 10 (sample 9), column D (VIS): “maybe” is not a result. "
+        "Write pass or fail (OK or NG also work).",
     ]
 
 
@@ -473,7 +474,9 @@ def test_formula_cells_are_refused_in_csv_and_xlsx(app, world, setup):
         "Row 3 (sample 2), column B (D1): This cell holds a formula. Type the measured value itself."
     ]
     errors = _import_errors(app, world, setup, _xlsx(rows), "data.xlsx")
-    assert errors == ["Row 3 (sample 2), column B (D1): This cell holds a formula. Type the measured value itself."]
+    assert errors == [
+        "Row 3 (sample 2), column B (D1): This cell holds a formula. Type the measured value itself."
+    ]
 
 
 def test_a_csv_that_is_not_utf8_gets_the_way_to_save_it(app, world, setup):
