@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Float, select, type_coerce
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.lots.entry import Value
+from app.lots.flag_text import explain
 from app.lots.models import (
     CharacteristicResult,
     ClassResult,
@@ -33,6 +35,42 @@ HISTORY_LOTS = 20
 class Outcome:
     recommendation: str
     flag_count: int
+
+
+@dataclass(frozen=True)
+class StoredEvaluation:
+    """What the lot page shows of a submission: per characteristic, per class, and the flags explained."""
+
+    characteristics: list[CharacteristicResult]
+    classes: list[ClassResult]
+    flags: list[tuple[IntegrityFlag, str]]
+
+
+CLASS_ORDER = {"critical": 0, "major": 1, "minor": 2}
+
+
+def stored(dataset: LotDataset) -> StoredEvaluation:
+    """The evaluation stored with a submitted dataset (three queries)."""
+    results = db.session.scalars(
+        select(CharacteristicResult)
+        .options(joinedload(CharacteristicResult.characteristic))
+        .where(CharacteristicResult.dataset_id == dataset.id)
+    ).all()
+    classes = db.session.scalars(select(ClassResult).where(ClassResult.dataset_id == dataset.id)).all()
+    flags = db.session.scalars(
+        select(IntegrityFlag)
+        .options(joinedload(IntegrityFlag.characteristic))
+        .where(IntegrityFlag.dataset_id == dataset.id)
+        .order_by(IntegrityFlag.id)
+    ).all()
+    return StoredEvaluation(
+        sorted(results, key=lambda r: r.characteristic.position),
+        sorted(classes, key=lambda c: CLASS_ORDER[c.defect_class]),
+        [
+            (flag, explain(flag.kind, flag.characteristic.name if flag.characteristic else "", flag.params))
+            for flag in flags
+        ],
+    )
 
 
 def _float(value: Decimal | None) -> float | None:

@@ -5,19 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.utils import secure_filename
 
 from app.attachments.storage import XLSX, AttachmentError, send_attachment
 from app.db import utcnow
-from app.extensions import db
 from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
-from app.lots import grid, queries, services, spreadsheets
+from app.lots import evaluation, grid, queries, services, spreadsheets
 from app.lots.entry import DataRejectedError
-from app.lots.flag_text import explain
 from app.lots.forms import STATE_LABELS, AttachmentForm, LotFilterForm, LotForm, UploadForm
-from app.lots.models import CharacteristicResult, ClassResult, IntegrityFlag, Lot, LotDataset
+from app.lots.models import Lot
 from app.lots.plans import lot_plan_of
 from app.lots.queries import LotFilters
 from app.rules import RuleError
@@ -98,34 +94,6 @@ def create():
     return render_template("lots/new.html", form=form, has_pairs=bool(pairs))
 
 
-def _dataset_view(lot: Lot, dataset: LotDataset | None) -> dict:
-    """What the lot page shows of one submission: its evaluation and flags."""
-    if dataset is None or not dataset.is_submitted:
-        return {"dataset": dataset, "results": [], "classes": [], "flags": []}
-    results = db.session.scalars(
-        select(CharacteristicResult)
-        .options(joinedload(CharacteristicResult.characteristic))
-        .where(CharacteristicResult.dataset_id == dataset.id)
-    ).all()
-    classes = db.session.scalars(select(ClassResult).where(ClassResult.dataset_id == dataset.id)).all()
-    order = {"critical": 0, "major": 1, "minor": 2}
-    flags = db.session.scalars(
-        select(IntegrityFlag)
-        .options(joinedload(IntegrityFlag.characteristic))
-        .where(IntegrityFlag.dataset_id == dataset.id)
-        .order_by(IntegrityFlag.id)
-    ).all()
-    return {
-        "dataset": dataset,
-        "results": sorted(results, key=lambda r: r.characteristic.position),
-        "classes": sorted(classes, key=lambda c: order[c.defect_class]),
-        "flags": [
-            (flag, explain(flag.kind, flag.characteristic.name if flag.characteristic else "", flag.params))
-            for flag in flags
-        ],
-    }
-
-
 @bp.route("/lots/<int:lot_id>")
 @roles_required(ANY_ROLE)
 def detail(lot_id: int):
@@ -143,7 +111,8 @@ def detail(lot_id: int):
         plan=lot_plan_of(lot),
         datasets=datasets,
         submitted=submitted,
-        view=_dataset_view(lot, shown),
+        shown=shown,
+        evaluation=evaluation.stored(shown) if shown else None,
         draft=services.draft_of(lot),
         attachments=services.attachments_of(lot),
         attachment_form=AttachmentForm(),
