@@ -72,22 +72,32 @@ def _low_variance(name: str, params: Mapping[str, Any]) -> str:
 
 def _repeated_values(name: str, params: Mapping[str, Any]) -> str:
     lot_index = params.get("lot_index")
+    values = {"matches": _count(params.get("matches")), "n": _count(params.get("n")), "name": name}
+    if params.get("reordered"):
+        if lot_index == 1:
+            return _(
+                "The %(n)s values of %(name)s are exactly those of the previous lot, in a different order. "
+                "That hardly happens by chance; ask whether the data were copied.",
+                **values,
+            )
+        return _(
+            "The %(n)s values of %(name)s are exactly those of the lot reported %(lots)s lots earlier, in a "
+            "different order. That hardly happens by chance; ask whether the data were copied.",
+            lots=_count(lot_index),
+            **values,
+        )
     if lot_index == 1:
         return _(
             "%(matches)s of the %(n)s values of %(name)s are identical, in the same order, to those of the "
             "previous lot. So many matches hardly happen by chance; ask whether the data were copied.",
-            matches=_count(params.get("matches")),
-            n=_count(params.get("n")),
-            name=name,
+            **values,
         )
     return _(
         "%(matches)s of the %(n)s values of %(name)s are identical, in the same order, to those of the lot "
         "reported %(lots)s lots earlier. So many matches hardly happen by chance; ask whether the data "
         "were copied.",
-        matches=_count(params.get("matches")),
-        n=_count(params.get("n")),
-        name=name,
         lots=_count(lot_index),
+        **values,
     )
 
 
@@ -115,15 +125,15 @@ def _piled_at_limit(name: str, params: Mapping[str, Any]) -> str:
     }
     if params.get("limit") == "lsl":
         return _(
-            "%(count)s of the %(n)s values of %(name)s lie just above the lower limit %(limit)s, where the "
-            "spread of the lot would put about %(expected)s. Values below the limit may have been moved "
-            "up to it; ask for the raw gauge readings.",
+            "%(count)s of the %(n)s values of %(name)s lie at or just above the lower limit %(limit)s, "
+            "where the spread of the lot would put about %(expected)s. Values below the limit may have been "
+            "moved up to it; ask for the raw gauge readings.",
             **values,
         )
     return _(
-        "%(count)s of the %(n)s values of %(name)s lie just below the upper limit %(limit)s, where the "
-        "spread of the lot would put about %(expected)s. Values above the limit may have been moved "
-        "down to it; ask for the raw gauge readings.",
+        "%(count)s of the %(n)s values of %(name)s lie at or just below the upper limit %(limit)s, "
+        "where the spread of the lot would put about %(expected)s. Values above the limit may have been "
+        "moved down to it; ask for the raw gauge readings.",
         **values,
     )
 

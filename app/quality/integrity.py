@@ -25,19 +25,29 @@ u = 10**-decimals (the recorded value is the true one rounded to u). The tests:
   a short history). Needs 5 history lots and s_p >= u.
 * REPEATED_VALUES: positional matches with each earlier lot over the common prefix length m. Two
   independent readings agree with probability p0 = sum of f(v)**2 over the pooled recorded values
-  (history plus lot), so the matches are binomial(m, p0); the smallest tail over the L lots compared,
-  times L (Bonferroni inside the test), is the p-value. Needs m >= 5; flags need >= 5 matches.
+  (history plus lot), so the matches are binomial(m, p0). A lot that is an earlier lot reordered (the
+  same multiset) has the multinomial chance of that multiset (shares f(v)). The smallest of these over
+  the L lots compared, times 2L (Bonferroni inside the test), is the p-value. Needs m >= 5; flags need
+  >= 5 matches.
 * DIGIT_PREFERENCE: chi-square goodness of fit of the last recorded digit against uniform, 9 df. Needs
-  n >= 50 and s >= 5u (then the last digit of a rounded normal value is uniform to within 1 %).
+  n >= 50 and s >= 5u (then the last digit of a rounded normal value is uniform to within 1 %). With
+  5 expected per digit the approximation is anti-conservative far out in the tail (computed exactly
+  for n = 50: a true tail of 1.6 times the nominal 1e-4 and 2.5 times 1e-5); the lot's budget has room
+  for that (see bench/integrity_false_alarms.py).
 * PILED_AT_LIMIT: per existing limit, the count of recorded values in the band of width
-  w = max(u, 0.1 s) just inside the limit (the limit included) against a Poisson count whose mean is
-  n times the normal-fit (lot mean, lot s) probability of a reading in that band; the band's grid
-  points g_lo..g_hi stand for true values in [g_lo - u/2, g_hi + u/2]. Flags need a count >= 3.
-* CPK_JUMP: the lot's Cpk (lot s) against the history's within Cpk (pooled s_p / c4(d + 1)), with
-  Bissell's (1990) standard error sqrt(1/(9n) + Cpk**2/(2(n - 1))) for each side, so the history's own
-  sampling error counts too; Cpk in both errors is the larger of the two estimates (the Cpk of a small
-  lot has a long upper tail, and a single-lot error shrinks with a falling Cpk). Two-sided normal
+  w = max(u, 0.1 s) just inside the limit, (USL - w, USL] or [LSL, LSL + w), against a Poisson count
+  whose mean is n times the normal-fit (lot mean, lot s) probability of a reading in that band; the
+  band's grid points g_lo..g_hi stand for true values in [g_lo - u/2, g_hi + u/2]. The Poisson tail is
+  conservative for the binomial count. Flags need a count >= 3.
+* CPK_JUMP: the lot's Cpk (lot s, via `capability`) against the history's within Cpk (pooled
+  s_p / c4(d + 1), via `capability_subgrouped`), z = difference / SE with Bissell's (1990) variance
+  1/(9n) + Cpk**2/(2(n - 1)) for the lot plus 1/(9N) + Cpk**2/(2d) for the history (N values, d df),
+  so the history's own sampling error counts too. Cpk in both is the larger of the two estimates: the
+  Cpk of a small lot has a long upper tail, and an error taken at a falling lot Cpk shrinks with it
+  (simulated: with the lot's Cpk alone, n = 5 lots flag 10-60 times too often). Two-sided normal
   p-value. Needs n >= 5 and 5 history lots.
+
+Means and sds are computed on the grid (values in resolution units, exact integer sums).
 
 Degenerate data (one value, sd 0, one-sided or missing limits, short histories) never raise: the tests
 that cannot run are skipped. Invalid input (non-finite values, negative decimals, LSL >= USL) raises
@@ -207,6 +217,8 @@ def _prepare(series: Series) -> _Prepared:
 
 def _p_all_equal(n: int, sd_units: float) -> float:
     """Return the largest chance, over the mean's place in a cell, that n rounded normal values agree."""
+    if sd_units > 50.0:  # bound: sum of p_b**n <= max(p_b)**(n - 1), max(p_b) = the centred cell
+        return math.erf(0.5 / (sd_units * math.sqrt(2.0))) ** (n - 1)
     reach = int(8.0 * sd_units) + 2
     best = 0.0
     for step in range(11):  # the mean at 0, 0.05, ..., 0.5 units from a grid point (symmetric beyond)
@@ -249,8 +261,22 @@ def _low_variance(p: _Prepared) -> _Test | None:
     return _Test(FlagKind.LOW_VARIANCE, p.code, p_value, eligible, params)
 
 
+def _multiset_probability(grid: Sequence[int], shares: Mapping[int, float]) -> float:
+    """Return the chance that n readings give exactly this multiset of values (multinomial)."""
+    counts = Counter(grid)
+    log_p = math.lgamma(len(grid) + 1) + math.fsum(
+        c * math.log(shares[v]) - math.lgamma(c + 1) for v, c in counts.items()
+    )
+    return math.exp(log_p)
+
+
 def _repeated_values(p: _Prepared) -> _Test | None:
-    """Positional matches with each earlier lot, against binomial(m, p0) coincidences."""
+    """Values copied from an earlier lot: in the same order, or all of them reordered.
+
+    In order: positional matches against binomial(m, p0). Reordered (the lot is the same multiset as
+    an earlier lot of the same size, not in the same order): the multinomial chance of that multiset.
+    The p-value is the least likely of these over the L lots compared, times 2L.
+    """
     compared = [(index, lot) for index, lot in enumerate(p.history_grid, 1) if min(p.n, len(lot)) >= MIN_N]
     if not compared:
         return None
@@ -259,19 +285,31 @@ def _repeated_values(p: _Prepared) -> _Test | None:
         counts.update(lot)
     total = sum(counts.values())
     p0 = math.fsum((c / total) ** 2 for c in counts.values())
-    # (tail, matches, m, lot index) of the least likely match count; a tail is only worth computing for
-    # counts that could flag (>= MIN_MATCHES and above the expected m * p0), else the test reports p = 1
-    best: tuple[float, int, int, int] = (1.0, 0, min(p.n, len(compared[0][1])), compared[0][0])
+    lot_sum = sum(p.grid)
+    # (tail, matches, m, lot index, reordered) of the least likely coincidence; a binomial tail is only
+    # worth computing for counts that could flag (>= MIN_MATCHES, above the expected m * p0)
+    best: tuple[float, int, int, int, int] = (1.0, 0, min(p.n, len(compared[0][1])), compared[0][0], 0)
     for index, lot in compared:
         m = min(p.n, len(lot))
         matches = sum(map(operator.eq, p.grid, lot))
         if matches >= MIN_MATCHES and matches > m * p0:
             tail = binomial_sf(matches, m, p0)
             if tail < best[0]:
-                best = (tail, matches, m, index)
-    tail, matches, m, index = best
-    p_value = min(1.0, tail * len(compared))
-    params = {"matches": matches, "n": m, "lot_index": index, "p0": p0, "p_value": p_value}
+                best = (tail, matches, m, index, 0)
+        if matches < m == p.n == len(lot) and sum(lot) == lot_sum and sorted(lot) == sorted(p.grid):
+            chance = _multiset_probability(p.grid, {v: c / total for v, c in counts.items()})
+            if chance < best[0]:
+                best = (chance, m, m, index, 1)
+    tail, matches, m, index, reordered = best
+    p_value = min(1.0, 2 * len(compared) * tail)
+    params = {
+        "matches": matches,
+        "n": m,
+        "lot_index": index,
+        "reordered": reordered,
+        "p0": p0,
+        "p_value": p_value,
+    }
     return _Test(FlagKind.REPEATED_VALUES, p.code, p_value, matches >= MIN_MATCHES, params)
 
 
@@ -355,8 +393,8 @@ def _cpk_jump(p: _Prepared) -> _Test | None:
 
 def _tests(p: _Prepared) -> list[_Test]:
     """Run every test that the characteristic has the data for."""
-    tests = [_zero_variance(p), _low_variance(p), _repeated_values(p), _digit_preference(p)]
-    return [test for test in tests if test is not None] + _piles(p) + [t for t in [_cpk_jump(p)] if t]
+    tests = [_zero_variance(p), _low_variance(p), _repeated_values(p), _digit_preference(p), *_piles(p)]
+    return [test for test in [*tests, _cpk_jump(p)] if test is not None]
 
 
 def check_lot(series: Sequence[Series], *, alpha: float = 0.001) -> list[Flag]:

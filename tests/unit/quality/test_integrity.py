@@ -282,6 +282,18 @@ def test_repeated_values_from_an_older_lot_and_partly() -> None:
     assert FlagKind.REPEATED_VALUES not in _kinds(replace(honest, values=four))
 
 
+def test_repeated_values_reordered() -> None:
+    honest = _honest(15, n=20)
+    shuffled = list(honest.history[1])
+    random.Random(15).shuffle(shuffled)
+    flags = check_lot([replace(honest, values=shuffled)])
+    repeated = [f for f in flags if f.kind is FlagKind.REPEATED_VALUES]
+    assert repeated and repeated[0].params["reordered"] == 1 and repeated[0].params["lot_index"] == 2
+    # the same values but one changed by one resolution step is no longer the same multiset
+    nearly = [*shuffled[:-1], round(shuffled[-1] + 0.001, 3)]
+    assert FlagKind.REPEATED_VALUES not in _kinds(replace(honest, values=nearly))
+
+
 def test_digit_preference() -> None:
     honest = _honest(7, n=125, process=replace(_process(), sd=0.008))
     even = [2 * round(v * 500) / 1000 for v in honest.values]
@@ -452,6 +464,10 @@ def test_every_flag_kind_has_a_sentence() -> None:
         )
         older = explain("repeated_values", "Flatness", {"matches": 20, "n": 20, "lot_index": 3})
         assert "3 lots earlier" in older
+        shuffled = explain(
+            "repeated_values", "Flatness", {"matches": 20, "n": 20, "lot_index": 1, "reordered": 1}
+        )
+        assert "in a different order" in shuffled and "previous lot" in shuffled
         lower = explain(
             "piled_at_limit",
             "Flatness",
