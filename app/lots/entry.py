@@ -128,12 +128,17 @@ def parse_number(text: str) -> Decimal:
         number = Decimal(compact.replace(",", ".") if "," in compact else compact)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise ValueError(_("“%(text)s” is not a number.", text=text)) from None
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+    if places_of(number) > MAX_DECIMALS:
         raise ValueError(_("Use at most %(n)d digits after the decimal point.", n=MAX_DECIMALS))
     if abs(number) >= MAX_MAGNITUDE:
         raise ValueError(_("%(text)s is too large for a measurement.", text=text))
     return number
+
+
+def places_of(value: Decimal) -> int:
+    """Digits after the point as written: 71.000 → 3, 71 → 0."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def parse_verdict(text: str) -> bool:
@@ -212,10 +217,10 @@ def read_findings(
         zone = raw.zone.strip().upper() or None
         if zone is not None and zone not in {"A", "B", "C"}:
             problems.append(_("The zone is A, B or C."))
-        count = _whole_number(raw.count or "1")
+        count = whole_number(raw.count or "1")
         if count is None or count < 1:
             problems.append(_("The count is a whole number of 1 or more."))
-        sample = _whole_number(raw.sample)
+        sample = whole_number(raw.sample)
         if sample is None or not 1 <= sample <= sample_size:
             problems.append(_("Give the sample number, from 1 to %(n)d.", n=sample_size))
         if problems:
@@ -226,8 +231,11 @@ def read_findings(
     return findings, errors
 
 
-def _whole_number(text: str) -> int | None:
+def whole_number(text: str) -> int | None:
+    """A sample number or count, or None; "4.0" is 4, as Excel stores whole numbers as floats."""
     text = text.strip()
+    if text.endswith(".0"):
+        text = text[:-2]
     return int(text) if text.isdigit() and len(text) <= 9 else None
 
 

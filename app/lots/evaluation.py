@@ -11,7 +11,7 @@ from sqlalchemy import Float, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.lots.entry import Value
+from app.lots.entry import Value, places_of
 from app.lots.flag_text import explain
 from app.lots.models import (
     CharacteristicResult,
@@ -79,12 +79,7 @@ def _float(value: Decimal | None) -> float | None:
 
 def _decimals(values: Sequence[Decimal]) -> int:
     """The recorded resolution: the most digits after the point among the values."""
-    places = 0
-    for value in values:
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int):
-            places = max(places, -exponent)
-    return places
+    return max((places_of(value) for value in values), default=0)
 
 
 def history(lot: Lot, characteristics: Sequence[Characteristic]) -> dict[str, list[list[float]]]:

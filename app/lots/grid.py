@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from app.lots.entry import EntryError, RawCell, RawFinding, Value
+from app.lots.entry import EntryError, RawCell, RawFinding, Value, parse_number
 from app.lots.models import Finding
 from app.standards.models import Characteristic, CharacteristicKind
 
@@ -124,8 +123,8 @@ def out_of_spec(characteristic: Characteristic, text: str) -> bool:
     if characteristic.kind != CharacteristicKind.VARIABLE or not text.strip():
         return False
     try:
-        value = Decimal(text.strip().replace(",", "."))
-    except ArithmeticError:
+        value = parse_number(text)
+    except ValueError:
         return False
     return (characteristic.lsl is not None and value < characteristic.lsl) or (
         characteristic.usl is not None and value > characteristic.usl

@@ -23,18 +23,6 @@ from app.tenancy import get_or_404
 bp = Blueprint("lots", __name__)
 
 
-def _lot_or_404(lot_id: int) -> Lot:
-    return get_or_404(Lot, lot_id)
-
-
-def _own_lot_or_404(lot_id: int) -> Lot:
-    """A lot of the signed-in supplier user's company (supplier routes only)."""
-    lot = _lot_or_404(lot_id)
-    if lot.supplier_id != current_user.supplier_id:
-        abort(404)
-    return lot
-
-
 @bp.route("/lots")
 @roles_required(ANY_ROLE)
 def index():
@@ -98,7 +86,7 @@ def create():
 @roles_required(ANY_ROLE)
 def detail(lot_id: int):
     """A lot: its plan, the evaluation of the shown submission, flags, every submission, attachments."""
-    lot = _lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     datasets = services.datasets_of(lot)
     submitted = [d for d in datasets if d.is_submitted]
     number = request.args.get("submission", type=int)
@@ -152,20 +140,28 @@ def _render_data(
     )
 
 
+def _render_stored(lot: Lot, errors=None, upload_errors=None, status=200):
+    """The data page filled from what is stored (the draft, else the last submission)."""
+    dataset = services.working_dataset(lot)
+    texts = grid.texts_from_values(
+        services.values_of(dataset), services.characteristics_of(lot), lot.sample_size
+    )
+    return _render_data(
+        lot, texts, grid.finding_texts(services.findings_of(dataset)), errors, upload_errors, status
+    )
+
+
 @bp.route("/lots/<int:lot_id>/data", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @form_view
 def data(lot_id: int):
     """The data-entry grid and findings list: save as draft, add or remove finding rows, or submit."""
-    lot = _own_lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     if not lot.is_editable:
         flash(_("Lot %(number)s was submitted and can no longer be changed.", number=lot.lot_number), "info")
         return redirect(url_for("lots.detail", lot_id=lot.id))
-    characteristics = services.characteristics_of(lot)
     if request.method == "GET":
-        dataset = services.working_dataset(lot)
-        texts = grid.texts_from_values(services.values_of(dataset), characteristics, lot.sample_size)
-        return _render_data(lot, texts, grid.finding_texts(services.findings_of(dataset)))
+        return _render_stored(lot)
     if not ConfirmForm().validate_on_submit():
         flash(
             _("This page was open too long, so nothing was saved. Your input is still here: save again."),
@@ -179,7 +175,7 @@ def data(lot_id: int):
     if action.startswith("remove_finding-"):
         index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else 0
         return _render_data(lot, dict(request.form), [r for i, r in enumerate(rows, start=1) if i != index])
-    cells = grid.cells_from_form(request.form, characteristics, lot.sample_size)
+    cells = grid.cells_from_form(request.form, services.characteristics_of(lot), lot.sample_size)
     try:
         services.save_entries(lot, cells, grid.findings_from_form(request.form))
     except DataRejectedError as rejected:
@@ -196,12 +192,7 @@ def _submit(lot: Lot):
         dataset = services.submit(lot, current_user)
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        characteristics = services.characteristics_of(lot)
-        dataset = services.working_dataset(lot)
-        texts = grid.texts_from_values(services.values_of(dataset), characteristics, lot.sample_size)
-        return _render_data(
-            lot, texts, grid.finding_texts(services.findings_of(dataset)), rejected.errors, status=422
-        )
+        return _render_stored(lot, errors=rejected.errors, status=422)
     flash(
         _(
             "Lot %(number)s submitted (submission %(n)d). The brand's quality team will review it.",
@@ -217,7 +208,7 @@ def _submit(lot: Lot):
 @roles_required(SUPPLIER)
 def submit(lot_id: int):
     """Submit the saved draft for review."""
-    lot = _own_lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -240,26 +231,22 @@ def submit(lot_id: int):
 @form_view
 def import_data(lot_id: int):
     """Replace the draft's values with an uploaded file's, all or nothing."""
-    lot = _own_lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     form = UploadForm()
-    characteristics = services.characteristics_of(lot)
-    dataset = services.working_dataset(lot)
-    texts = grid.texts_from_values(services.values_of(dataset), characteristics, lot.sample_size)
-    rows = grid.finding_texts(services.findings_of(dataset))
     if not form.validate_on_submit():
         errors = [str(e) for e in form.file.errors] or [
             _("This page was open too long. Choose the file again.")
         ]
         flash(errors[0], "danger")
-        return _render_data(lot, texts, rows)
+        return _render_stored(lot)
     try:
         count = services.import_file(lot, form.file.data, current_user)
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_data(lot, texts, rows, upload_errors=rejected.errors, status=422)
+        return _render_stored(lot, upload_errors=rejected.errors, status=422)
     except (AttachmentError, RuleError) as error:
         flash(str(error), "danger")
-        return _render_data(lot, texts, rows, status=422)
+        return _render_stored(lot, status=422)
     flash(_("%(count)d values imported into the draft. Check them and submit.", count=count), "success")
     return redirect(url_for("lots.data", lot_id=lot.id))
 
@@ -279,7 +266,7 @@ def _file_stem(lot: Lot) -> str:
 @roles_required(ANY_ROLE)
 def template(lot_id: int, kind: str):
     """The data file template of this lot: one row per sample, one column per characteristic."""
-    lot = _lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     characteristics = services.characteristics_of(lot)
     values = services.values_of(services.working_dataset(lot))
     rows = spreadsheets.wide_rows(characteristics, lot.sample_size, values)
@@ -295,7 +282,7 @@ def template(lot_id: int, kind: str):
 @form_view
 def attach(lot_id: int):
     """Attach a photo, PDF or spreadsheet to the lot."""
-    lot = _own_lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     form = AttachmentForm()
     if not form.validate_on_submit():
         flash(" ".join(str(e) for e in form.file.errors) or _("Choose the file again."), "danger")
@@ -313,7 +300,7 @@ def attach(lot_id: int):
 @roles_required(ANY_ROLE)
 def attachment(lot_id: int, attachment_id: int):
     """Download one of the lot's files."""
-    lot = _lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     attachment = services.lot_attachment_or_none(lot, attachment_id)
     if attachment is None:
         abort(404)
@@ -324,7 +311,7 @@ def attachment(lot_id: int, attachment_id: int):
 @roles_required(SUPPLIER)
 def remove_attachment(lot_id: int, attachment_id: int):
     """Remove a file from a lot that can still be changed (the stored file stays on record)."""
-    lot = _own_lot_or_404(lot_id)
+    lot = get_or_404(Lot, lot_id)
     done, _result = run_confirmed(lambda: services.remove_attachment(lot, attachment_id))
     if done:
         flash(_("File removed from the lot."), "success")

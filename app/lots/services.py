@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
@@ -25,6 +25,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.lots import evaluation
 from app.lots.entry import (
+    MAX_DECIMALS,
     DataRejectedError,
     FindingData,
     RawCell,
@@ -32,6 +33,7 @@ from app.lots.entry import (
     ReadResult,
     Value,
     missing_values,
+    places_of,
     read_cells,
     read_findings,
 )
@@ -39,6 +41,7 @@ from app.lots.models import Finding, Lot, LotAttachment, LotDataset, LotState, M
 from app.lots.plans import plan_of
 from app.lots.spreadsheets import cells_from_rows, check_text_encoding, read_rows
 from app.parts.models import Part, PartApproval
+from app.parts.services import is_approved
 from app.quality.sampling import CLASSES
 from app.rules import RuleError, taken
 from app.sampling.models import SwitchingRecord
@@ -47,6 +50,8 @@ from app.standards.models import Characteristic, DefectCode
 from app.standards.services import revision_in_force
 from app.suppliers.models import Site
 
+# Quantizers for 0 to MAX_DECIMALS digits after the point.
+_UNITS = [Decimal(1).scaleb(-places) for places in range(MAX_DECIMALS + 1)]
 LOT_FIELDS = ("lot_number", "lot_size", "production_date", "inspection_date", "site_id", "part_id", "state")
 # Dates may run one day ahead of the server's UTC date: the factory's day starts earlier.
 DATE_SLACK = timedelta(days=1)
@@ -129,15 +134,7 @@ def create_lot(supplier_id: int, data: LotInput, created_by: User) -> Lot:
     """Create a draft lot for an approved (site, part), with the revision in force and its plan."""
     site = db.session.scalars(select(Site).where(Site.id == data.site_id)).one_or_none()
     part = db.session.scalars(select(Part).where(Part.id == data.part_id)).one_or_none()
-    approved = db.session.scalar(
-        select(PartApproval.id).where(
-            PartApproval.supplier_id == supplier_id,
-            PartApproval.site_id == data.site_id,
-            PartApproval.part_id == data.part_id,
-            PartApproval.revoked_at.is_(None),
-        )
-    )
-    if site is None or part is None or approved is None:
+    if site is None or part is None or not is_approved(supplier_id, data.site_id, data.part_id):
         raise RuleError(_("Your company is not approved to make this part at this site."), "site_part")
     gate = site_lot_gate(site)
     if not gate.allowed:
@@ -233,12 +230,6 @@ def last_submitted(lot: Lot) -> LotDataset | None:
     ).first()
 
 
-def dataset_of(lot: Lot, number: int) -> LotDataset | None:
-    return db.session.scalars(
-        select(LotDataset).where(LotDataset.lot_id == lot.id, LotDataset.number == number)
-    ).one_or_none()
-
-
 def working_dataset(lot: Lot) -> LotDataset | None:
     """What the data pages show: the draft, else the last submission."""
     return draft_of(lot) or last_submitted(lot)
@@ -250,12 +241,23 @@ def values_of(dataset: LotDataset | None) -> dict[tuple[int, int], Value]:
         return {}
     rows = db.session.execute(
         select(
-            Measurement.sample, Measurement.characteristic_id, Measurement.value, Measurement.passed
+            Measurement.sample,
+            Measurement.characteristic_id,
+            Measurement.value,
+            Measurement.places,
+            Measurement.passed,
         ).where(Measurement.dataset_id == dataset.id)
     )
     return {
-        (s, c): (v if v is not None else bool(p)) for s, c, v, p in rows if v is not None or p is not None
+        (sample, characteristic): (bool(passed) if value is None else as_recorded(value, places))
+        for sample, characteristic, value, places, passed in rows
+        if value is not None or passed is not None
     }
+
+
+def as_recorded(value: Decimal, places: int) -> Decimal:
+    """The value with the digits after the point it was typed with (71 stored, 71.000 recorded)."""
+    return value.quantize(_UNITS[places]) if 0 < places < len(_UNITS) else value
 
 
 def findings_of(dataset: LotDataset | None) -> list[Finding]:
@@ -297,7 +299,7 @@ def _open_dataset(lot: Lot) -> LotDataset:
 
 
 def _copy_data(source: LotDataset, target: LotDataset) -> None:
-    columns = ("supplier_id", "characteristic_id", "sample", "value", "passed")
+    columns = ("supplier_id", "characteristic_id", "sample", "value", "places", "passed")
     table = Measurement.__table__
     db.session.execute(
         insert(table).from_select(
@@ -333,6 +335,7 @@ def _store_values(lot: Lot, dataset: LotDataset, values: dict[tuple[int, int], V
             "sample": sample,
             "characteristic_id": characteristic_id,
             "value": value if isinstance(value, Decimal) else None,
+            "places": places_of(value) if isinstance(value, Decimal) else 0,
             "passed": value if isinstance(value, bool) else None,
         }
         for (sample, characteristic_id), value in values.items()
@@ -532,9 +535,3 @@ def remove_attachment(lot: Lot, attachment_id: int) -> None:
         raise RuleError(_("This file is not attached to the lot."))
     record("lot.attachment_removed", lot, before={"attachment": attachment_id})
     db.session.delete(link)
-
-
-def count_values(dataset: LotDataset | None) -> int:
-    if dataset is None:
-        return 0
-    return db.session.scalar(select(func.count()).where(Measurement.dataset_id == dataset.id)) or 0

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from app.lots.entry import DataRejectedError, EntryError, RawCell
+from app.lots.entry import DataRejectedError, EntryError, RawCell, whole_number
 from app.standards.models import Characteristic, CharacteristicKind
 
 # An .xlsx is a zip of XML: refuse archives that would unpack into too much (zip bombs).
@@ -132,13 +132,6 @@ def _is_blank(row: Row) -> bool:
     return not any(cell.strip() for cell in row.cells)
 
 
-def _sample_number(text: str) -> int | None:
-    text = text.strip()
-    if text.endswith(".0"):  # Excel stores whole numbers as floats
-        text = text[:-2]
-    return int(text) if text.isdigit() and len(text) <= 9 else None
-
-
 def _header_code(text: str) -> str:
     """The characteristic code in a header cell: "DIM-02" or "DIM-02 (mm)" both give "DIM-02"."""
     return text.split(" (", 1)[0].strip().upper()
@@ -249,7 +242,7 @@ def _long_cells(
     value_column = _column(2, "value")
     for row in rows[1:]:
         values = row.cells if len(row.cells) >= 3 else [*row.cells, "", "", ""]
-        sample = _sample_number(values[0])
+        sample = whole_number(values[0])
         if sample is None or not 1 <= sample <= sample_size:
             errors.append(_sample_error(values[0], sample_size, row.number, _column(0, "sample")))
             continue
@@ -288,7 +281,7 @@ def _long_cells(
 
 
 def _sample_error(text: str, sample_size: int, row: int, column: str) -> EntryError:
-    if _sample_number(text) is None:
+    if whole_number(text) is None:
         message = _(
             "“%(text)s” is not a sample number. Use whole numbers from 1 to %(n)d.", text=text, n=sample_size
         )
@@ -302,7 +295,7 @@ def _sample_error(text: str, sample_size: int, row: int, column: str) -> EntryEr
 def _row_sample(
     row: Row, text: str, sample_size: int, seen: dict[int, int], errors: list[EntryError]
 ) -> int | None:
-    sample = _sample_number(text)
+    sample = whole_number(text)
     if sample is None or not 1 <= sample <= sample_size:
         errors.append(_sample_error(text, sample_size, row.number, _column(0, "sample")))
         return None
