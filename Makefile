@@ -53,8 +53,10 @@ bench: KENSA_BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 bench: install
 	$(BIN)/python -m bench.import_measurements
 	$(BIN)/python -m bench.evaluate_lot
+	$(BIN)/python -m bench.review_queue
 	$(BIN)/python -m bench.import_measurements --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 	$(BIN)/python -m bench.evaluate_lot --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
+	$(BIN)/python -m bench.review_queue --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -115,13 +115,25 @@ def _select_timezone() -> str | None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint (importing each domain's models with it)."""
-    for domain in ("attachments", "certificates", "lots", "parts", "sampling", "standards"):
+    for domain in (
+        "attachments",
+        "certificates",
+        "lots",
+        "notifications",
+        "parts",
+        "reviews",
+        "sampling",
+        "standards",
+    ):
         importlib.import_module(f"app.{domain}.models")
+    from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.lots.routes import bp as lots_bp
     from app.main.routes import bp as main_bp
+    from app.notifications.routes import bp as notifications_bp
     from app.parts.routes import bp as parts_bp
+    from app.reviews.routes import bp as reviews_bp
     from app.sampling.routes import bp as sampling_bp
     from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
@@ -137,6 +149,9 @@ def register_blueprints(app: Flask) -> None:
         sampling_bp,
         certificates_bp,
         lots_bp,
+        reviews_bp,
+        notifications_bp,
+        audit_bp,
     ):
         app.register_blueprint(bp)
 

@@ -1,4 +1,4 @@
-"""`flask seed demo`, `flask users create`, `flask outbox send`."""
+"""`flask seed demo`, `flask users create`, `flask outbox send`, `flask audit verify`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.audit.cli import audit
 from app.audit.services import record, snapshot
 from app.auth.models import Role, User
 from app.auth.passwords import password_problems
@@ -16,6 +17,7 @@ from app.certificates.demo import seed_demo_certificates
 from app.extensions import db
 from app.lots.demo import seed_demo_lots
 from app.outbox.services import deliver_pending
+from app.reviews.demo import seed_demo_reviews
 from app.rules import taken
 from app.security import hash_password
 from app.standards.demo import seed_demo_quality
@@ -104,6 +106,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_demo_quality()
     seed_demo_certificates()
     seed_demo_lots()
+    seed_demo_reviews(DEMO_PASSWORD)
     db.session.commit()
     return logins
 
@@ -162,5 +165,5 @@ def send_outbox_command(loop: bool, interval: float) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (seed, users, outbox):
+    for group in (seed, users, outbox, audit):
         app.cli.add_command(group)

@@ -14,7 +14,7 @@ identity map without running a query, and so without the criterion.
 from __future__ import annotations
 
 import logging
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort
 from sqlalchemy import event, select
@@ -27,6 +27,7 @@ from app.suppliers.models import Supplier
 log = logging.getLogger(__name__)
 
 SCOPE_KEY = "kensa.supplier_scope"
+INTERNAL_ONLY = "kensa_internal_users_only"
 M = TypeVar("M")
 
 
@@ -52,10 +53,24 @@ def get_or_404(model: type[M], ident: int) -> M:
     return row
 
 
+def internal_users(*criteria: Any) -> list[Any]:
+    """The brand's staff (users of no supplier) matching `criteria`, also from a supplier user's request.
+
+    A supplier's action tells internal people (a submission notifies its reviewers), but their rows are
+    out of the supplier's scope. This is the one unscoped read, and it can only return internal users.
+    """
+    from app.auth.models import User
+
+    query = select(User).where(User.supplier_id.is_(None), *criteria).order_by(User.id)
+    return list(db.session.scalars(query.execution_options(**{INTERNAL_ONLY: True})))
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_queries(state: ORMExecuteState) -> None:
     supplier_id = current_scope(state.session)
     if supplier_id is None or not state.is_select or state.is_column_load:
+        return
+    if state.execution_options.get(INTERNAL_ONLY):
         return
     state.statement = state.statement.options(
         with_loader_criteria(TenantScoped, lambda cls: cls.supplier_id == supplier_id, include_aliases=True),

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
+from unittest.mock import patch
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import event
+from sqlalchemy import delete, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.auth.models import Role
 from app.certificates.demo import certificate_with_scan
 from app.extensions import db
+from app.outbox.models import OutboxMessage
+from app.reviews import notices
+from app.reviews.services import Decision, claim, decide
 from config import TestingConfig
 from tests import factories
 from tests.databases import backend_name, scratch_database
+from tests.factories import PASSWORD
 
 
 def pytest_report_header() -> str:
@@ -141,6 +146,28 @@ def world(app: Flask) -> SimpleNamespace:
             lot_file_a=factories.lot_attachment(rows["lot_a"], rows["inspector_a"]).attachment,
             lot_file_b=factories.lot_attachment(rows["lot_b"], rows["inspector_b"]).attachment,
         )
+        # Submitted lots, and one in review claimed by the reviewer, for the review routes.
+        rows.update(
+            submitted_a=factories.submitted_lot(rows["site_a"], part_a, rows["inspector_a"], "A-0002"),
+            submitted_b=factories.submitted_lot(rows["site_b"], part_b, rows["inspector_b"], "B-0002"),
+            in_review_a=factories.submitted_lot(rows["site_a"], part_a, rows["inspector_a"], "A-0003"),
+        )
+        claim(rows["in_review_a"], rows["reviewer"])
+        # A decided (accepted) lot per supplier, for the inspection report; decided without notices,
+        # so that the suppliers' people keep exactly the world's one notification each.
+        rows.update(
+            decided_a=factories.submitted_lot(rows["site_a"], part_a, rows["inspector_a"], "A-0004"),
+            decided_b=factories.submitted_lot(rows["site_b"], part_b, rows["inspector_b"], "B-0003"),
+        )
+        with patch.object(notices, "lot_decided"):
+            for decided in (rows["decided_a"], rows["decided_b"]):
+                claim(decided, rows["reviewer"])
+                decide(decided, rows["reviewer"], Decision.ACCEPT, reason="", password=PASSWORD, version=None)
+        # One notification per person, for the matrix rows of the notification routes.
+        people = [(k, v) for k, v in rows.items() if hasattr(v, "role")]
+        rows.update({f"notification_{k}": factories.notification(v) for k, v in people})
+        # The submissions and decisions above e-mailed people; tests start with an empty outbox.
+        db.session.execute(delete(OutboxMessage))
         db.session.commit()
         return SimpleNamespace(
             **{k: factories.person(v) if hasattr(v, "role") else v.id for k, v in rows.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,8 +13,10 @@ from werkzeug.datastructures import FileStorage
 from app.auth.models import Role, User
 from app.db import utcnow
 from app.extensions import db
+from app.lots.entry import RawCell
 from app.lots.models import Lot, LotAttachment
-from app.lots.services import LotInput, attach, create_lot
+from app.lots.services import LotInput, attach, characteristics_of, create_lot, save_entries, submit
+from app.notifications.models import Notification, NotificationKind
 from app.parts.models import Part, PartApproval
 from app.sampling.models import SwitchingRecord
 from app.security import hash_password
@@ -161,3 +164,45 @@ def pdf_upload(name: str = "report.pdf", body: bytes = b"evidence") -> FileStora
 
 def lot_attachment(of_lot: Lot, by: User, name: str = "photo.pdf") -> LotAttachment:
     return attach(of_lot, pdf_upload(name), "", by)
+
+
+def notification(to: User, path: str = "/home", **params: str | int) -> Notification:
+    """An unread notification written directly (no e-mail), for tests of the list and the matrix."""
+    values = {"lot_number": "A-0001", "part_number": "PA-100", "supplier_code": "ALPHA"} | params
+    row = Notification(user_id=to.id, kind=NotificationKind.LOT_SUBMITTED, params=values, url=path)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def submitted_lot(
+    at: Site,
+    of_part: Part,
+    by: User,
+    number: str | None = None,
+    lot_size: int = 20,
+    value: Callable[[int, Characteristic], str] | None = None,
+) -> Lot:
+    """A lot with every sample entered through the grid's service and submitted.
+
+    `value(sample, characteristic)` gives each typed value; by default the nominal (or mid-limit)
+    value plus a small spread, and "pass" for attribute checks.
+    """
+    made = lot(at, of_part, by, number, lot_size)
+    characteristics = characteristics_of(made)
+    typed = value or in_spec
+    cells = [
+        RawCell(sample, c, typed(sample, c))
+        for sample in range(1, made.sample_size + 1)
+        for c in characteristics
+    ]
+    save_entries(made, cells, [])
+    submit(made, by)
+    return made
+
+
+def in_spec(sample: int, c: Characteristic) -> str:
+    if c.kind != "variable":
+        return "pass"
+    centre = c.nominal if c.nominal is not None else ((c.lsl or Decimal(0)) + (c.usl or Decimal(0))) / 2
+    return str(centre + Decimal(sample % 5 - 2) / 1000)

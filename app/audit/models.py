@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import TenantScoped, UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+    from app.suppliers.models import Supplier
 
 
 class AuditEvent(TenantScoped, db.Model):
@@ -24,5 +29,8 @@ class AuditEvent(TenantScoped, db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    actor: Mapped[User | None] = relationship(viewonly=True)
+    supplier: Mapped[Supplier | None] = relationship(viewonly=True)
 
     __table_args__ = (Index(None, "object_type", "object_id"),)

@@ -1,12 +1,13 @@
-"""`record(...)`: the one way every change is written to the audit trail."""
+"""`record(...)`: the one way every change is written to the audit trail; `verify_chain()` checks it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from flask import has_request_context
 from flask_login import current_user
@@ -16,10 +17,13 @@ from app.audit.models import AuditEvent
 from app.db import TenantScoped, utcnow
 from app.extensions import db
 from app.suppliers.models import Supplier
+from app.tenancy import current_scope
 
 GENESIS_HASH = "0" * 64
 # Any constant works; it names the lock that serialises the hash chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 4_242_001
+# Rows fetched per round trip while verifying: memory stays flat however long the chain is.
+VERIFY_BATCH = 1000
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,11 +39,27 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: _jsonable(getattr(obj, name)) for name in fields}
 
 
-def event_hash(event: AuditEvent) -> str:
+class EventContent(Protocol):
+    """What the hash covers: an `AuditEvent`, or a row of its columns read back by `verify_chain`."""
+
+    prev_hash: str
+    created_at: datetime
+    actor_id: int | None
+    supplier_id: int | None
+    action: str
+    object_type: str
+    object_id: int | None
+    before: Any
+    after: Any
+
+
+def event_hash(event: EventContent) -> str:
     """SHA-256 over the event's content and the previous hash (the chain link)."""
     content = {
         "prev": event.prev_hash,
-        "at": event.created_at.isoformat(),
+        # In UTC whatever the database session's time zone: PostgreSQL reads timestamptz back in its
+        # TimeZone setting, which would otherwise change the text hashed (same instant, other offset).
+        "at": event.created_at.astimezone(UTC).isoformat(),
         "actor": event.actor_id,
         "supplier": event.supplier_id,
         "action": event.action,
@@ -101,3 +121,75 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+BreakReason = Literal["edited", "link", "truncated"]
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of walking the chain: how many events hold, the newest of them, the first break.
+
+    `last_id`, `last_at` and `last_hash` describe the newest event that checked out (the head when the
+    chain is intact). `reason` is "edited" (event `broken_id` no longer matches its hash), "link" (its
+    prev_hash is not the hash of the event before it: an event before it was deleted, inserted or
+    rewritten) or "truncated" (the expected head hash is no longer in the chain).
+    """
+
+    checked: int
+    last_id: int | None
+    last_at: datetime | None
+    last_hash: str
+    broken_id: int | None = None
+    reason: BreakReason | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.reason is None
+
+
+_CHAIN_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.created_at,
+    AuditEvent.actor_id,
+    AuditEvent.supplier_id,
+    AuditEvent.action,
+    AuditEvent.object_type,
+    AuditEvent.object_id,
+    AuditEvent.before,
+    AuditEvent.after,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
+
+
+def verify_chain(*, expected_hash: str | None = None) -> ChainReport:
+    """Walk the whole trail in id order, recomputing each hash and link; stop at the first break.
+
+    Deleting the newest events leaves a shorter chain that is still valid: pass a head hash noted
+    earlier as `expected_hash` to detect that (reason "truncated"), or compare `last_id`/`last_at`
+    with what the operator expects.
+    """
+    if current_scope(db.session) is not None:
+        raise RuntimeError("verify_chain needs a session without supplier scope")
+    # Plain column rows, not ORM objects: always fresh from the database, and light to stream.
+    rows = db.session.execute(
+        select(*_CHAIN_COLUMNS).order_by(AuditEvent.id).execution_options(yield_per=VERIFY_BATCH)
+    )
+    checked, head, last_id, last_at = 0, GENESIS_HASH, None, None
+    found = expected_hash is None
+    for row in rows:
+        reason: BreakReason | None = None
+        if event_hash(row) != row.hash:
+            reason = "edited"
+        elif row.prev_hash != head:
+            reason = "link"
+        if reason is not None:
+            rows.close()
+            return ChainReport(checked, last_id, last_at, head, row.id, reason)
+        checked += 1
+        head, last_id, last_at = row.hash, row.id, row.created_at
+        found = found or head == expected_hash
+    if not found:
+        return ChainReport(checked, last_id, last_at, head, None, "truncated")
+    return ChainReport(checked, last_id, last_at, head)

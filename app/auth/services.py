@@ -83,6 +83,16 @@ def authenticate(email: str, password: str, address: str) -> SignIn:
     return SignIn(user=user)
 
 
+def check_signature_password(user: User, password: str, address: str) -> bool:
+    """An electronic signature's password check: it counts towards, and respects, the sign-in lockout."""
+    if lockout(user.email, address) is not None:
+        return False
+    ok = user.is_active_account and verify_password(user.password_hash, password)
+    db.session.add(LoginAttempt(email=user.email, address=address, succeeded=ok))
+    db.session.flush()
+    return ok
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every other session of the user."""
     user.password_hash = hash_password(password)

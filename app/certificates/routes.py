@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.attachments.models import Attachment
 from app.attachments.storage import send_attachment
+from app.audit.queries import history_for
 from app.auth.models import Role
 from app.certificates import services
 from app.certificates.forms import CertificateForm, WaiverForm
@@ -25,13 +26,15 @@ bp = Blueprint("certificates", __name__)
 def site(site_id: int):
     """A site's certificates and waivers, and whether it may submit lots today."""
     site = get_or_404(Site, site_id)
+    certificates, waivers = services.site_certificates(site), services.site_waivers(site)
     return render_template(
         "certificates/site.html",
         site=site,
         gate=services.site_lot_gate(site),
-        certificates=services.site_certificates(site),
-        waivers=services.site_waivers(site),
+        certificates=certificates,
+        waivers=waivers,
         today=services.today(),
+        history=history_for(site, *certificates, *waivers),
     )
 
 

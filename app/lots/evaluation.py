@@ -148,6 +148,8 @@ def evaluate_and_store(
         [FindingInput(f.sample, f.defect_code.default_class, f.count) for f in findings],
         plan.plans,
     )
+    # Units with any nonconformity, each counted once: the lot's point on the p-chart.
+    dataset.nonconforming = len(set().union(*result.nonconforming_samples.values()))
     by_code = {c.code: c for c in characteristics}
     for row in result.characteristics:
         db.session.add(

@@ -47,6 +47,10 @@ class LotState(StrEnum):
 
 
 EDITABLE_STATES = frozenset({LotState.DRAFT, LotState.RETURNED})
+# Waiting for the brand: in the review queue.
+WAITING_STATES = frozenset({LotState.SUBMITTED, LotState.IN_REVIEW})
+# Final: a decided lot never changes state again.
+DECIDED_STATES = frozenset({LotState.ACCEPTED, LotState.REJECTED, LotState.ACCEPTED_ON_DEVIATION})
 
 
 class Recommendation(StrEnum):
@@ -78,6 +82,10 @@ class Lot(SupplierOwned, TimestampMixin, db.Model):
     recommendation: Mapped[str | None] = mapped_column(String(8))
     flag_count: Mapped[int] = mapped_column(default=0)
     submissions: Mapped[int] = mapped_column(default=0)
+    # The review: who claimed the lot and when; when it was decided (accepted, rejected, on deviation).
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1)
 
     supplier: Mapped[Supplier] = relationship()
@@ -85,6 +93,7 @@ class Lot(SupplierOwned, TimestampMixin, db.Model):
     part: Mapped[Part] = relationship()
     revision: Mapped[StandardRevision] = relationship()
     inspector: Mapped[User] = relationship(foreign_keys=[inspector_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -96,6 +105,10 @@ class Lot(SupplierOwned, TimestampMixin, db.Model):
         CheckConstraint("lot_size > 0", name="lot_size_positive"),
         CheckConstraint("sample_size > 0", name="sample_size_positive"),
         Index("ix_lot_supplier_state_updated", "supplier_id", "state", "updated_at"),
+        # The review queue: waiting lots, oldest submission first.
+        Index("ix_lot_state_submitted", "state", "submitted_at"),
+        # Decisions per period (home figures, scorecards).
+        Index("ix_lot_decided", "decided_at"),
     )
 
     @property
@@ -118,6 +131,8 @@ class LotDataset(SupplierOwned, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recommendation: Mapped[str | None] = mapped_column(String(8))
+    # Samples with at least one nonconformity (any class), set on submission: the p-chart's count.
+    nonconforming: Mapped[int | None]
     # How the data last came in: "grid", "upload: <file name>", "api".
     source: Mapped[str] = mapped_column(String(300), default="")
 

@@ -10,12 +10,14 @@ from werkzeug.utils import secure_filename
 from app.attachments.storage import XLSX, AttachmentError, send_attachment
 from app.db import utcnow
 from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
-from app.lots import evaluation, grid, queries, services, spreadsheets
+from app.lots import grid, queries, services, spreadsheets
 from app.lots.entry import DataRejectedError
 from app.lots.forms import STATE_LABELS, AttachmentForm, LotFilterForm, LotForm, UploadForm
 from app.lots.models import Lot
+from app.lots.pages import render_lot
 from app.lots.plans import lot_plan_of
 from app.lots.queries import LotFilters
+from app.reviews.services import return_message
 from app.rules import RuleError
 from app.security import ANY_ROLE, SUPPLIER, form_view, roles_required
 from app.tenancy import get_or_404
@@ -86,27 +88,7 @@ def create():
 @roles_required(ANY_ROLE)
 def detail(lot_id: int):
     """A lot: its plan, the evaluation of the shown submission, flags, every submission, attachments."""
-    lot = get_or_404(Lot, lot_id)
-    datasets = services.datasets_of(lot)
-    submitted = [d for d in datasets if d.is_submitted]
-    number = request.args.get("submission", type=int)
-    shown = next((d for d in submitted if d.number == number), submitted[-1] if submitted else None)
-    if number is not None and (shown is None or shown.number != number):
-        abort(404)
-    return render_template(
-        "lots/detail.html",
-        lot=lot,
-        plan=lot_plan_of(lot),
-        datasets=datasets,
-        submitted=submitted,
-        shown=shown,
-        evaluation=evaluation.stored(shown) if shown else None,
-        draft=services.draft_of(lot),
-        attachments=services.attachments_of(lot),
-        attachment_form=AttachmentForm(),
-        states=STATE_LABELS,
-        confirm=ConfirmForm(),
-    )
+    return render_lot(get_or_404(Lot, lot_id), request.args.get("submission", type=int))
 
 
 def _render_data(
@@ -132,6 +114,7 @@ def _render_data(
             catalogue=services.catalogue().values(),
             upload_form=UploadForm(),
             confirm=ConfirmForm(),
+            returned=return_message(lot),
             cell_name=grid.cell_name,
             out_of_spec=grid.out_of_spec,
             states=STATE_LABELS,

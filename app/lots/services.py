@@ -43,6 +43,7 @@ from app.lots.spreadsheets import cells_from_rows, check_text_encoding, read_row
 from app.parts.models import Part, PartApproval
 from app.parts.services import is_approved
 from app.quality.sampling import CLASSES
+from app.reviews import notices
 from app.rules import RuleError, taken
 from app.sampling.models import SwitchingRecord
 from app.sampling.services import severity_of
@@ -483,6 +484,7 @@ def submit(lot: Lot, submitted_by: User) -> LotDataset:
             "recommendation": result.recommendation,
         },
     )
+    notices.lot_submitted(lot)
     return dataset
 
 

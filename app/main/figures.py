@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
+from app.audit import queries as audit_queries
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.certificates.services import CertificateWarning, expiring_certificates
 from app.extensions import db
+from app.lots.models import Lot, LotState
 from app.outbox.models import OutboxMessage, OutboxStatus
+from app.reviews.models import Deviation, DeviationState
 from app.suppliers.models import Site, Supplier
 
 
@@ -67,10 +72,59 @@ def pending_outbox() -> int:
 
 
 def recent_events(limit: int = 10) -> list[AuditEvent]:
-    """The latest audit events visible to the session."""
-    return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+    """The latest audit events visible to the session, with their actors (one query)."""
+    return audit_queries.recent_events(limit)
 
 
 def certificate_warnings() -> list[CertificateWarning]:
     """Visible sites whose ISO 9001 certificate ends within the warning period or has ended."""
     return expiring_certificates()
+
+
+def start_of_week(now: datetime) -> datetime:
+    """Monday 00:00 UTC of the week of `now`."""
+    monday = now.date() - timedelta(days=now.weekday())
+    return datetime.combine(monday, time.min, tzinfo=UTC)
+
+
+def start_of_month(now: datetime) -> datetime:
+    return datetime.combine(now.date().replace(day=1), time.min, tzinfo=UTC)
+
+
+def decided_since(since: datetime) -> dict[str, int]:
+    """Lots decided since `since`, by final state (one query)."""
+    rows = db.session.execute(
+        select(Lot.state, func.count(Lot.id)).where(Lot.decided_at >= since).group_by(Lot.state)
+    )
+    return {state: n for state, n in rows}
+
+
+def most_rejections(since: datetime, limit: int = 5) -> list[tuple[Supplier, int, int]]:
+    """Suppliers with the most rejected lots since `since`: (supplier, rejected, decided)."""
+    rejected = func.count(Lot.id).filter(Lot.state == LotState.REJECTED)
+    rows = db.session.execute(
+        select(Supplier, rejected, func.count(Lot.id))
+        .join(Lot, Lot.supplier_id == Supplier.id)
+        .where(Lot.decided_at >= since)
+        .group_by(Supplier.id)
+        .having(rejected > 0)
+        .order_by(rejected.desc(), Supplier.code)
+        .limit(limit)
+    )
+    return [(supplier, n_rejected, n_decided) for supplier, n_rejected, n_decided in rows]
+
+
+def deviations_awaiting(limit: int = 10) -> list[Deviation]:
+    """Deviations waiting for a quality manager's second signature, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Deviation)
+            .options(
+                joinedload(Deviation.lot).joinedload(Lot.part),
+                joinedload(Deviation.lot).joinedload(Lot.supplier),
+            )
+            .where(Deviation.state == DeviationState.AWAITING)
+            .order_by(Deviation.id)
+            .limit(limit)
+        )
+    )

@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.audit.queries import object_names
 from app.auth.models import Role
+from app.db import utcnow
 from app.lots import queries as lot_queries
 from app.lots.forms import STATE_LABELS
 from app.lots.models import LotState
 from app.main import figures
+from app.reviews import queue as review_queue
 from app.security import ANY_ROLE, public, roles_required
 from app.suppliers.models import Supplier
 from app.tenancy import get_or_404
@@ -44,16 +47,23 @@ def home():
             states=STATE_LABELS,
         )
     if current_user.role == Role.ADMIN:
+        events = figures.recent_events()
         return render_template(
             "main/home_admin.html",
             overview=figures.suppliers_overview(),
             users=figures.user_counts(),
             pending_mail=figures.pending_outbox(),
-            events=figures.recent_events(),
+            events=events,
+            event_names=object_names(events),
             certificate_warnings=figures.certificate_warnings(),
         )
+    now = utcnow()
     return render_template(
         "main/home_internal.html",
+        queue=review_queue.summary(current_user.id),
+        decided=figures.decided_since(figures.start_of_week(now)),
+        deviations=figures.deviations_awaiting(),
+        worst=figures.most_rejections(figures.start_of_month(now)),
         overview=figures.suppliers_overview(),
         by_status=figures.suppliers_by_status(),
         certificate_warnings=figures.certificate_warnings(),

@@ -19,7 +19,11 @@ MAX_ATTEMPTS = 5
 
 def absolute_url(endpoint: str, **values: object) -> str:
     """A link for an e-mail: PUBLIC_BASE_URL when set, else this request's host."""
-    path = url_for(endpoint, **values)
+    return absolute_path(url_for(endpoint, **values))
+
+
+def absolute_path(path: str) -> str:
+    """An in-app path ("/lots/12") as a link for an e-mail, on the same base as `absolute_url`."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if not base and has_request_context():
         base = request.host_url

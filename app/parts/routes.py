@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.audit.queries import history_for
 from app.auth.models import Role
 from app.extensions import db
 from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
@@ -53,13 +54,15 @@ def create():
 def detail(part_id: int):
     """A part: approvals, its craftsmanship standard, and the switching states."""
     part = services.part_or_404(part_id)
+    approvals = services.approvals_of_part(part.id)
     return render_template(
         "parts/detail.html",
         part=part,
-        approvals=services.approvals_of_part(part.id),
+        approvals=approvals,
         standard=standard_of(part.id),
         records=switching.records_of_part(part.id),
         form=ConfirmForm(),
+        history=history_for(part, *approvals),
     )
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import tenancy
+from app.audit.queries import history_for
 from app.auth.models import Role
 from app.extensions import db
 from app.forms import ConfirmForm, run_confirmed, show_rule_error
@@ -49,7 +50,9 @@ def start(part_id: int):
 def view(revision_id: int):
     """A revision with its sampling settings and characteristics."""
     revision = _revision_or_404(revision_id)
-    return render_template("standards/view.html", revision=revision, form=ConfirmForm())
+    return render_template(
+        "standards/view.html", revision=revision, form=ConfirmForm(), history=history_for(revision)
+    )
 
 
 @bp.route("/revisions/<int:revision_id>/edit", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from app.audit.queries import history_for
 from app.auth.models import Role
 from app.forms import show_rule_error
 from app.main import figures
@@ -53,6 +54,7 @@ def detail(supplier_id: int):
         supplier=supplier,
         users=figures.user_counts(supplier.id),
         status_labels=STATUS_LABELS,
+        history=history_for(supplier),
     )
 
 

@@ -20,6 +20,7 @@ MANAGER = frozenset({Role.SUPPLIER_MANAGER})
 SUPPLIER = frozenset({Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER})
 PART_EDITORS = frozenset({Role.ADMIN, Role.QUALITY_MANAGER})
 QM = frozenset({Role.QUALITY_MANAGER})
+REVIEWERS = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER})
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Route:
     allowed: frozenset[Role]
     # True when the URL carries a supplier-owned id: a supplier user using another supplier's id gets 404.
     tenant_bound: bool = False
+    # True when the URL carries a row of one user (a notification): `url(w, True)` names the caller's
+    # own row (`w.me`, the caller's attribute in `world`), `url(w, False)` another user's, which is a 404.
+    user_bound: bool = False
 
 
 def _pick(w: SimpleNamespace, own: bool, a: str, b: str):  # type: ignore[no-untyped-def]
@@ -45,6 +49,13 @@ def _user(w, own):  # type: ignore[no-untyped-def]
 
 def _lot(w, own):  # type: ignore[no-untyped-def]
     return _pick(w, own, "lot_a", "lot_b")
+
+
+def _notification(w, own):  # type: ignore[no-untyped-def]
+    """The caller's own notification (inspector A's when no caller is named), or inspector B's."""
+    return getattr(
+        w, f"notification_{getattr(w, 'me', 'inspector_a')}" if own else "notification_inspector_b"
+    )
 
 
 PUBLIC_ENDPOINTS = {
@@ -166,5 +177,28 @@ ROUTES: dict[str, Route] = {
         lambda w, o: f"/lots/{_lot(w, o)}/attachments/{_pick(w, o, 'lot_file_a', 'lot_file_b')}/remove",
         SUPPLIER,
         True,
+    ),
+    "reviews.index": Route("GET", lambda w, o: "/review", INTERNAL),
+    "reviews.claim": Route(
+        "POST", lambda w, o: f"/lots/{_pick(w, o, 'submitted_a', 'submitted_b')}/claim", REVIEWERS, True
+    ),
+    "reviews.release": Route("POST", lambda w, o: f"/lots/{w.in_review_a}/release", REVIEWERS),
+    "reviews.decide": Route("POST", lambda w, o: f"/lots/{w.in_review_a}/decision", REVIEWERS),
+    "reviews.deviation": Route("POST", lambda w, o: f"/lots/{w.in_review_a}/deviation", REVIEWERS),
+    "reviews.second_signature": Route(
+        "POST", lambda w, o: f"/lots/{w.in_review_a}/deviation/signature", REVIEWERS
+    ),
+    "reviews.report": Route(
+        "GET", lambda w, o: f"/lots/{_pick(w, o, 'decided_a', 'decided_b')}/report.pdf", ALL, True
+    ),
+    "reviews.reviewers": Route(
+        "GET", lambda w, o: f"/suppliers/{_supplier(w, o)}/reviewers", PART_EDITORS, True
+    ),
+    "audit.index": Route("GET", lambda w, o: "/audit", INTERNAL),
+    "audit.export": Route("GET", lambda w, o: "/audit/export.csv", INTERNAL),
+    "notifications.index": Route("GET", lambda w, o: "/notifications", ALL),
+    "notifications.read_all": Route("POST", lambda w, o: "/notifications/read-all", ALL),
+    "notifications.open": Route(
+        "POST", lambda w, o: f"/notifications/{_notification(w, o)}/open", ALL, user_bound=True
     ),
 }

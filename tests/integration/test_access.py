@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from app.auth.models import Role
@@ -68,12 +70,17 @@ def test_anonymous_is_sent_to_sign_in(client, world, endpoint):
     assert response.headers["Location"].startswith("/login?next=")
 
 
+def _seen_by(world, role: Role):  # type: ignore[no-untyped-def]
+    """The world with `me` naming the caller, so that user-bound routes pick the caller's own row."""
+    return SimpleNamespace(**vars(world), me=ACTOR[role])
+
+
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_role_matrix_on_own_data(client, world, endpoint, role):
     route = ROUTES[endpoint]
     login_as(client, getattr(world, ACTOR[role]))
-    response = _call(client, route.method, route.url(world, True))
+    response = _call(client, route.method, route.url(_seen_by(world, role), True))
     if role in route.allowed:
         assert response.status_code in (200, 302), response.status_code
         assert "/login" not in response.headers.get("Location", "") or endpoint.startswith("auth.")
@@ -104,3 +111,15 @@ def test_internal_users_reach_every_suppliers_records(client, world, endpoint):
     role = next(r for r in (Role.ADMIN, Role.QUALITY_MANAGER, Role.REVIEWER) if r in route.allowed)
     login_as(client, getattr(world, ACTOR[role]))
     assert _call(client, route.method, route.url(world, False)).status_code in (200, 302)
+
+
+USER_ROUTES = sorted(e for e, r in ROUTES.items() if r.user_bound)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("endpoint", USER_ROUTES)
+def test_other_users_rows_give_404(client, world, endpoint, role):
+    route = ROUTES[endpoint]
+    login_as(client, getattr(world, ACTOR[role]))
+    response = _call(client, route.method, route.url(_seen_by(world, role), False))
+    assert response.status_code == (404 if role in route.allowed else 403)

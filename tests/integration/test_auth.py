@@ -85,7 +85,8 @@ def test_a_locked_account_does_not_count_more_failures(app, client, world):
     for _ in range(8):
         sign_in(client, world.inspector_a.email, "wrong-password-123")
     with app.app_context():
-        count = db.session.scalar(select(func.count()).select_from(LoginAttempt))
+        mine = LoginAttempt.email == world.inspector_a.email
+        count = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(mine))
     assert count == 5
 
 

@@ -1,0 +1,212 @@
+"""Reading the audit trail: a record's history, the filtered trail page, readable names, the CSV export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from math import ceil
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.attachments.models import Attachment
+from app.audit.models import AuditEvent
+from app.audit.texts import ACTION_TEXTS
+from app.auth.models import User
+from app.certificates.models import CertificateWaiver, SiteCertificate
+from app.extensions import db
+from app.lots.models import Lot
+from app.parts.models import Part, PartApproval
+from app.sampling.models import SwitchingRecord
+from app.standards.models import DefectCode, Standard, StandardRevision
+from app.suppliers.models import Site, Supplier
+
+HISTORY_LIMIT = 200
+PER_PAGE = 50
+# Rows fetched per round trip by the CSV export: memory stays flat however many rows match.
+EXPORT_BATCH = 1000
+
+
+def _with_people(query: Any) -> Any:
+    return query.options(joinedload(AuditEvent.actor), joinedload(AuditEvent.supplier))
+
+
+def history_of(obj_type: str, obj_id: int, *, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+    """The events of one record visible to the session, newest first, with their actors loaded."""
+    return history_of_records([(obj_type, obj_id)], limit=limit)
+
+
+def history_of_records(refs: Iterable[tuple[str, int]], *, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+    """The events of several records (a site with its certificates, say), newest first, in one query."""
+    ids_by_type: dict[str, set[int]] = {}
+    for obj_type, obj_id in refs:
+        ids_by_type.setdefault(obj_type, set()).add(obj_id)
+    if not ids_by_type:
+        return []
+    matches = [
+        and_(AuditEvent.object_type == obj_type, AuditEvent.object_id.in_(sorted(ids)))
+        for obj_type, ids in ids_by_type.items()
+    ]
+    query = select(AuditEvent).where(or_(*matches)).order_by(AuditEvent.id.desc()).limit(limit)
+    return list(db.session.scalars(_with_people(query)))
+
+
+def history_for(*records: Any, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+    """The events of these records (named as `record` names them: class name and id), newest first."""
+    return history_of_records([(type(row).__name__, row.id) for row in records], limit=limit)
+
+
+def recent_events(limit: int = 10) -> list[AuditEvent]:
+    """The latest audit events visible to the session, with their actors loaded."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    return list(db.session.scalars(_with_people(query)))
+
+
+# --- Readable names of the records events point at -------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Namer:
+    model: Any
+    name: Callable[[Any], str]
+    options: tuple[Any, ...] = ()
+
+
+_NAMERS = {
+    "User": _Namer(User, lambda u: u.name),
+    "Supplier": _Namer(Supplier, lambda s: s.code),
+    "Site": _Namer(Site, lambda s: f"{s.name} ({s.supplier.code})", (joinedload(Site.supplier),)),
+    "Part": _Namer(Part, lambda p: p.part_number),
+    "PartApproval": _Namer(
+        PartApproval,
+        lambda a: f"{a.part.part_number} · {a.site.name}",
+        (joinedload(PartApproval.part), joinedload(PartApproval.site)),
+    ),
+    "StandardRevision": _Namer(
+        StandardRevision,
+        lambda r: f"{r.standard.part.part_number} rev. {r.number}",
+        (joinedload(StandardRevision.standard).joinedload(Standard.part),),
+    ),
+    "DefectCode": _Namer(DefectCode, lambda d: d.code),
+    "SiteCertificate": _Namer(SiteCertificate, lambda c: c.number),
+    "CertificateWaiver": _Namer(
+        CertificateWaiver, lambda w: w.site.name, (joinedload(CertificateWaiver.site),)
+    ),
+    "Attachment": _Namer(Attachment, lambda a: a.filename),
+    "SwitchingRecord": _Namer(
+        SwitchingRecord,
+        lambda r: f"{r.part.part_number} · {r.supplier.code} · {r.defect_class}",
+        (joinedload(SwitchingRecord.part), joinedload(SwitchingRecord.supplier)),
+    ),
+    "Lot": _Namer(Lot, lambda lot: lot.lot_number),
+}
+
+OBJECT_TYPES = tuple(_NAMERS)
+
+
+def object_names(events: Iterable[Any]) -> dict[tuple[str, int], str]:
+    """The name of each record the events point at (one query per record type), where still visible."""
+    ids_by_type: dict[str, set[int]] = {}
+    for event in events:
+        if event.object_type in _NAMERS and event.object_id is not None:
+            ids_by_type.setdefault(event.object_type, set()).add(event.object_id)
+    names: dict[tuple[str, int], str] = {}
+    for obj_type, ids in ids_by_type.items():
+        namer = _NAMERS[obj_type]
+        rows = db.session.scalars(
+            select(namer.model).options(*namer.options).where(namer.model.id.in_(sorted(ids)))
+        )
+        names.update({(obj_type, row.id): namer.name(row) for row in rows})
+    return names
+
+
+# --- The trail page and its export ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the trail page shows: `start` inclusive and `end` exclusive, both aware datetimes."""
+
+    supplier_id: int | None = None
+    object_type: str | None = None
+    action: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[AuditEvent]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def _action_matches(text: str) -> Any:
+    """Codes containing the text, or whose sentence in the user's language does ("rejected", "却下")."""
+    needle = text.strip().lower()
+    described = [code for code, sentence in ACTION_TEXTS.items() if needle in str(sentence).lower()]
+    return or_(
+        func.lower(AuditEvent.action).contains(needle, autoescape=True), AuditEvent.action.in_(described)
+    )
+
+
+def _criteria(filters: AuditFilters) -> list[Any]:
+    criteria: list[Any] = []
+    if filters.supplier_id:
+        criteria.append(AuditEvent.supplier_id == filters.supplier_id)
+    if filters.object_type:
+        criteria.append(AuditEvent.object_type == filters.object_type)
+    if filters.action and filters.action.strip():
+        criteria.append(_action_matches(filters.action))
+    if filters.start:
+        criteria.append(AuditEvent.created_at >= filters.start)
+    if filters.end:
+        criteria.append(AuditEvent.created_at < filters.end)
+    return criteria
+
+
+def event_page(filters: AuditFilters, number: int = 1, per_page: int = PER_PAGE) -> Page:
+    """One page of the events visible to the session, newest first."""
+    criteria = _criteria(filters)
+    total = db.session.scalar(select(func.count(AuditEvent.id)).where(*criteria)) or 0
+    number = max(1, min(number, max(1, ceil(total / per_page))))
+    query = (
+        select(AuditEvent)
+        .where(*criteria)
+        .order_by(AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    )
+    return Page(list(db.session.scalars(_with_people(query))), total, number, per_page)
+
+
+def export_rows(filters: AuditFilters) -> Iterator[Any]:
+    """The matching events as light column rows, newest first, fetched in batches (for the CSV export)."""
+    query = (
+        select(
+            AuditEvent.id,
+            AuditEvent.created_at,
+            User.email.label("actor_email"),
+            Supplier.code.label("supplier_code"),
+            AuditEvent.action,
+            AuditEvent.object_type,
+            AuditEvent.object_id,
+            AuditEvent.before,
+            AuditEvent.after,
+            AuditEvent.prev_hash,
+            AuditEvent.hash,
+        )
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Supplier, Supplier.id == AuditEvent.supplier_id)
+        .where(*_criteria(filters))
+        .order_by(AuditEvent.id.desc())
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
+    yield from db.session.execute(query)

@@ -1,0 +1,42 @@
+"""The lot page, which is also the review page: rendered by the lot view and by the review actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template
+from flask_login import current_user
+
+from app.forms import ConfirmForm
+from app.lots import evaluation, services
+from app.lots.forms import STATE_LABELS, AttachmentForm
+from app.lots.models import Lot
+from app.lots.plans import lot_plan_of
+from app.reviews.pages import review_context
+
+
+def render_lot(
+    lot: Lot, submission: int | None = None, *, forms: dict[str, Any] | None = None, status: int = 200
+):  # type: ignore[no-untyped-def]
+    """The lot with the shown submission's evaluation, and the review panel; `forms` keeps what was typed."""
+    datasets = services.datasets_of(lot)
+    submitted = [d for d in datasets if d.is_submitted]
+    shown = next((d for d in submitted if d.number == submission), submitted[-1] if submitted else None)
+    if submission is not None and (shown is None or shown.number != submission):
+        abort(404)
+    page = render_template(
+        "lots/detail.html",
+        lot=lot,
+        plan=lot_plan_of(lot),
+        datasets=datasets,
+        submitted=submitted,
+        shown=shown,
+        evaluation=evaluation.stored(shown) if shown else None,
+        draft=services.draft_of(lot),
+        attachments=services.attachments_of(lot),
+        attachment_form=AttachmentForm(),
+        states=STATE_LABELS,
+        confirm=ConfirmForm(),
+        **review_context(lot, current_user, forms or {}),
+    )
+    return page, status

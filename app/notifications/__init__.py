@@ -1,0 +1,1 @@
+"""In-app notifications, each with its e-mail: lot and SCAR events, scorecards."""

@@ -1,0 +1,125 @@
+"""Notify users (an in-app row and an e-mail each), count, list and mark notifications read."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from math import ceil
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import ColumnElement, func, select, update
+
+from app.auth.models import User
+from app.db import utcnow
+from app.extensions import db
+from app.notifications import texts
+from app.notifications.models import Notification, NotificationKind
+from app.outbox.services import absolute_path, queue_email
+
+log = logging.getLogger(__name__)
+PER_PAGE = 50
+URL_LENGTH = 300  # Notification.url
+SUBJECT_LENGTH = 200  # the outbox's subject column
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    """One page of a user's notifications, newest first."""
+
+    items: list[Notification]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def is_local_path(path: str) -> bool:
+    """True for a path inside the app ("/lots/12"); not a URL, not "//host", no backslash."""
+    return (
+        path.startswith("/")
+        and not path.startswith("//")
+        and "\\" not in path
+        and path.isprintable()
+        and len(path) <= URL_LENGTH
+    )
+
+
+def notify(
+    recipients: Iterable[User], kind: NotificationKind, params: Mapping[str, str | int], path: str
+) -> list[Notification]:
+    """Tell each distinct active recipient: one in-app row and one e-mail each, in the caller's
+    transaction (flushed, not committed); the e-mail is written in the recipient's language."""
+    if not is_local_path(path):
+        raise ValueError(f"a notification links to an in-app path, not {path!r}")
+    kind = NotificationKind(kind)
+    unique = {user.id: user for user in recipients if user.is_active_account}
+    rows = []
+    for user in unique.values():
+        row = Notification(user_id=user.id, kind=kind, params=dict(params), url=path)
+        db.session.add(row)
+        rows.append(row)
+        _queue_email(user, row)
+    db.session.flush()
+    log.info("notified users %s of %s (%s)", sorted(unique), kind, path)
+    return rows
+
+
+def _queue_email(user: User, row: Notification) -> None:
+    with force_locale(user.locale):
+        sentence = texts.sentence(row.kind, row.params)
+        body = render_template(
+            "email/notification.txt",
+            user=user,
+            sentence=sentence,
+            message=row.params.get("message"),
+            message_label=texts.message_label(row.kind, row.params),
+            link=absolute_path(row.url),
+        )
+    subject = sentence if len(sentence) <= SUBJECT_LENGTH else sentence[: SUBJECT_LENGTH - 1] + "…"
+    queue_email(user.email, subject, body)
+
+
+def _unread(user_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (Notification.user_id == user_id, Notification.read_at.is_(None))
+
+
+def unread_count(user_id: int) -> int:
+    """How many notifications the user has not read (one COUNT on the partial index)."""
+    return db.session.scalar(select(func.count()).select_from(Notification).where(*_unread(user_id))) or 0
+
+
+def page_of(user_id: int, number: int = 1, per_page: int = PER_PAGE) -> NotificationPage:
+    """One page of the user's notifications, newest first."""
+    mine = Notification.user_id == user_id
+    total = db.session.scalar(select(func.count()).select_from(Notification).where(mine)) or 0
+    number = max(1, min(number, max(1, ceil(total / per_page))))
+    items = db.session.scalars(
+        select(Notification)
+        .where(mine)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    return NotificationPage(list(items), total, number, per_page)
+
+
+def mark_read(user_id: int, notification_id: int) -> Notification | None:
+    """Mark one of the user's notifications read; None when the id is not theirs (or not at all)."""
+    row = db.session.scalars(
+        select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+    ).one_or_none()
+    if row is not None and row.read_at is None:
+        row.read_at = utcnow()
+        db.session.flush()
+    return row
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread notification of the user read, in one UPDATE; returns how many."""
+    result = db.session.execute(update(Notification).where(*_unread(user_id)).values(read_at=utcnow()))
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]

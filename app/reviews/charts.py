@@ -1,0 +1,258 @@
+"""Control charts of a lot's characteristics over the supplier's recent lots of the part.
+
+Each lot is a subgroup (its latest submission's values). Equal subgroups of 2 to 25 give an X̄-R
+chart, single values an I-MR chart, and anything else (lots of 32, 50 or 80 samples, or sizes
+that differ) an I-MR-S chart: lot means on an individuals chart, spreads on an S chart. The same
+SVG serves the page and the PDF report.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import Float, select, type_coerce
+
+from app.charts import ChartTexts, Limits, control_chart
+from app.extensions import db
+from app.lots.models import Lot, LotDataset, Measurement
+from app.quality import spc
+from app.standards.models import Characteristic, CharacteristicKind
+
+RECENT_LOTS = 25
+# Below this many earlier lots, the limits are computed from every lot shown, this one included.
+MIN_HISTORY = 5
+MAX_TABLE_N = 25  # the constants table's largest subgroup
+
+
+@dataclass(frozen=True)
+class LotPoint:
+    lot_id: int
+    lot_number: str
+    dataset_id: int
+    sample_size: int
+    nonconforming: int | None
+
+
+@dataclass
+class ChartView:
+    """One characteristic's charts, ready to show: the location chart, the spread chart, what they say."""
+
+    title: str
+    svg: Markup
+    spread_svg: Markup | None = None
+    note: str = ""
+    violations: list[str] = field(default_factory=list)
+
+
+def recent_lots(lot: Lot, limit: int = RECENT_LOTS) -> list[LotPoint]:
+    """The supplier's lots of the part submitted up to this lot's submission, oldest first."""
+    if lot.submitted_at is None:
+        return []
+    rows = db.session.execute(
+        select(Lot.id, Lot.lot_number, LotDataset.id, Lot.sample_size, LotDataset.nonconforming)
+        .join(LotDataset, (LotDataset.lot_id == Lot.id) & (LotDataset.number == Lot.submissions))
+        .where(
+            Lot.supplier_id == lot.supplier_id,
+            Lot.part_id == lot.part_id,
+            LotDataset.submitted_at.is_not(None),
+            Lot.submitted_at <= lot.submitted_at,
+        )
+        .order_by(Lot.submitted_at.desc(), Lot.id.desc())
+        .limit(limit)
+    ).all()
+    return [LotPoint(*row) for row in reversed(rows)]
+
+
+def _values(points: Sequence[LotPoint], codes: set[str]) -> dict[str, dict[int, list[float]]]:
+    """Values by characteristic code, then by dataset (one query, floats for the maths)."""
+    rows = db.session.execute(
+        select(Measurement.dataset_id, Characteristic.code, type_coerce(Measurement.value, Float))
+        .join(Characteristic, Characteristic.id == Measurement.characteristic_id)
+        .where(
+            Measurement.dataset_id.in_([p.dataset_id for p in points]),
+            Measurement.value.is_not(None),
+            Characteristic.code.in_(codes),
+        )
+        .order_by(Measurement.dataset_id, Measurement.sample)
+    )
+    by_code: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for dataset_id, code, value in rows:
+        by_code[code][dataset_id].append(float(value))
+    return by_code
+
+
+def _texts() -> ChartTexts:
+    return ChartTexts(
+        center=_("CL"),
+        ucl=_("UCL"),
+        lcl=_("LCL"),
+        lsl=_("LSL"),
+        usl=_("USL"),
+        rule=_("Nelson rule"),
+        no_data=_("No data"),
+        description=_("Control chart of %(points)d points, %(violations)d with rule violations."),
+    )
+
+
+def _marks(violations: Sequence[spc.Violation]) -> dict[int, list[int]]:
+    marks: dict[int, list[int]] = defaultdict(list)
+    for v in violations:
+        marks[v.index].append(v.rule)
+    return dict(marks)
+
+
+def _said(marks: dict[int, list[int]], labels: Sequence[str]) -> list[str]:
+    return [
+        _("Lot %(lot)s breaks Nelson rule %(rules)s.", lot=labels[i], rules=", ".join(map(str, rules)))
+        for i, rules in sorted(marks.items())
+    ]
+
+
+def _mean(group: Sequence[float]) -> float:
+    return math.fsum(group) / len(group)
+
+
+def _sd(group: Sequence[float]) -> float:
+    mean = _mean(group)
+    return math.sqrt(math.fsum((x - mean) ** 2 for x in group) / (len(group) - 1))
+
+
+def _chart(
+    c: Characteristic, points: Sequence[LotPoint], groups: list[list[float]], current: int
+) -> ChartView:
+    """X̄-R for equal subgroups of 2-25, I-MR for single values, else I-MR of lot means with an S chart.
+
+    The limits come from the lots before this one when there are enough of them (does this lot fit
+    the supplier's history?), else from every lot shown.
+    """
+    labels = [p.lot_number for p in points]
+    spec = (_float(c.lsl), _float(c.usl))
+    texts = _texts()
+    title = f"{c.code} {c.name}"
+    history = [g for i, g in enumerate(groups) if i != current]
+    base = history if len(history) >= MIN_HISTORY else groups
+    sizes = {len(g) for g in groups}
+
+    def location(values: Sequence[float], limits: Limits, marks: dict[int, list[int]], what: str) -> Markup:
+        return control_chart(
+            values, limits, labels=labels, marked=marks, title=f"{title}: {what}", spec=spec,
+            highlight=current, texts=texts,
+        )  # fmt: skip
+
+    def spread(values: Sequence[float | None], limits: Limits, what: str) -> Markup:
+        return control_chart(
+            values,
+            limits,
+            labels=labels,
+            title=f"{title}: {what}",
+            height=160,
+            highlight=current,
+            texts=texts,
+        )
+
+    if sizes == {1}:
+        values = [g[0] for g in groups]
+        imr = spc.individuals([g[0] for g in base])
+        marks = _marks(spc.nelson(values, imr.center, imr.sigma))
+        top = location(values, Limits(imr.center, imr.lcl, imr.ucl), marks, _("individual values (I)"))
+        ranges = [None, *(abs(b - a) for a, b in itertools.pairwise(values))]
+        bottom = spread(ranges, Limits(imr.mr_bar, 0.0, imr.mr_ucl), _("moving ranges (MR)"))
+        kind = _("I-MR chart; σ̂ = MR̄/1.128")
+    elif len(sizes) == 1 and 2 <= next(iter(sizes)) <= MAX_TABLE_N:
+        xr = spc.xbar_r(base)
+        means = [_mean(g) for g in groups]
+        marks = _marks(spc.nelson(means, xr.center, xr.sigma / math.sqrt(xr.n)))
+        top = location(means, Limits(xr.center, xr.lcl, xr.ucl), marks, _("lot means (X-bar)"))
+        bottom = spread(
+            [max(g) - min(g) for g in groups], Limits(xr.r_bar, xr.r_lcl, xr.r_ucl), _("ranges (R)")
+        )
+        kind = _("X̄-R chart, n = %(n)d; σ̂ = R̄/d2", n=xr.n)
+    else:
+        # Large or unequal samples: an X̄ chart's limits (±3 sigma/√n, sigma within lots) would flag the normal
+        # lot-to-lot variation of every lot, so the lot means get an individuals chart (between lots)
+        # and the standard deviations an S chart (within lots): the I-MR-S chart.
+        means = [_mean(g) for g in groups]
+        imr = spc.individuals([_mean(g) for g in base])
+        marks = _marks(spc.nelson(means, imr.center, imr.sigma))
+        top = location(means, Limits(imr.center, imr.lcl, imr.ucl), marks, _("lot means (individuals chart)"))
+        bottom = None
+        if min(sizes) >= 2:
+            sigma = spc.xbar_s(base).sigma
+            center, lcl, ucl = zip(*(spc.s_limits(sigma, len(g)) for g in groups), strict=True)
+            bottom = spread([_sd(g) for g in groups], Limits(center, lcl, ucl), _("standard deviations (S)"))
+        kind = _("I-MR-S chart (between / within lots); σ̂ between = MR̄/1.128 of the lot means")
+    basis = (
+        _("limits from the %(lots)d lots before this one", lots=len(base))
+        if base is history
+        else _("limits from all %(lots)d lots", lots=len(base))
+    )
+    note = _("%(kind)s; %(basis)s.", kind=kind, basis=basis)
+    return ChartView(title=title, svg=top, spread_svg=bottom, note=note, violations=_said(marks, labels))
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -> list[ChartView]:
+    """The control charts of each variable characteristic of the lot, and the p-chart of the lots."""
+    points = recent_lots(lot)
+    if len(points) < 2:
+        return []
+    if characteristics is None:
+        characteristics = db.session.scalars(
+            select(Characteristic)
+            .where(Characteristic.revision_id == lot.revision_id)
+            .order_by(Characteristic.position)
+        ).all()
+    variables = [c for c in characteristics if c.kind == CharacteristicKind.VARIABLE]
+    values = _values(points, {c.code for c in variables})
+    views = []
+    for c in variables:
+        # Lots inspected against an older revision may lack a characteristic: they drop out of its chart.
+        kept = [(p, values[c.code][p.dataset_id]) for p in points if values[c.code].get(p.dataset_id)]
+        if len(kept) < 2:
+            continue
+        current = next((i for i, (p, _g) in enumerate(kept) if p.lot_id == lot.id), len(kept) - 1)
+        try:
+            views.append(_chart(c, [p for p, _g in kept], [g for _p, g in kept], current))
+        except ValueError:
+            continue  # e.g. zero spread in every lot: no limits can be drawn
+    p_view = _p_chart(lot, points)
+    return [*views, p_view] if p_view else views
+
+
+def _p_chart(lot: Lot, points: Sequence[LotPoint]) -> ChartView | None:
+    counted = [p for p in points if p.nonconforming is not None]
+    if len(counted) < 2:
+        return None
+    chart = spc.p_chart([p.nonconforming or 0 for p in counted], [p.sample_size for p in counted])
+    labels = [p.lot_number for p in counted]
+    marks: dict[int, list[int]] = {}
+    if 0 < chart.p_bar < 1:
+        # Tests 1-4 only: the zone tests assume near-normal points (NOTES.md §3.3).
+        sigmas = [(chart.p_bar * (1 - chart.p_bar) / p.sample_size) ** 0.5 for p in counted]
+        z = spc.standardized(chart.proportions, chart.p_bar, sigmas)
+        marks = _marks([v for v in spc.nelson(z, 0.0, 1.0) if v.rule <= 4])
+    current = next((i for i, p in enumerate(counted) if p.lot_id == lot.id), len(counted) - 1)
+    svg = control_chart(
+        chart.proportions,
+        Limits(chart.p_bar, chart.lcl, chart.ucl),
+        labels=labels,
+        marked=marks,
+        title=_("Share of nonconforming samples per lot (p-chart)"),
+        highlight=current,
+        texts=_texts(),
+    )
+    note = _(
+        "p̄ = %(p).4f over %(lots)d lots; limits vary with each lot's sample size; Nelson tests 1–4 only.",
+        p=chart.p_bar,
+        lots=len(counted),
+    )
+    return ChartView(title=_("Lot nonconformity"), svg=svg, note=note, violations=_said(marks, labels))

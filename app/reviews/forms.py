@@ -1,0 +1,168 @@
+"""Review forms: queue filters, claiming, the signed decision, the deviation and its second signature."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from app.forms import choices, required
+from app.reviews.services import Decision
+
+SIGNATURE_HELP = _l(
+    "Your electronic signature: enter your sign-in password. The record keeps your name, the time and "
+    "what you signed, and cannot be changed afterwards."
+)
+
+
+def _version_field() -> HiddenField:
+    return HiddenField(filters=[lambda v: int(v) if v and str(v).isdigit() else None])
+
+
+def _password_field() -> PasswordField:
+    return PasswordField(
+        _l("Password (signature)"),
+        validators=[required(_l("Enter your password to sign."))],
+        description=SIGNATURE_HELP,
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class VersionForm(FlaskForm):
+    """A one-button action on a lot (claim, release): the CSRF token and the version the user saw.
+
+    Several forms share the lot page, so their fields have distinct names (and the templates give
+    each form's `version` its own id).
+    """
+
+    version = _version_field()
+
+
+class DecisionForm(FlaskForm):
+    """Accept, reject or return the lot, with a reason or message, signed with the password."""
+
+    version = _version_field()
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices(
+            [
+                (Decision.ACCEPT.value, _l("Accept the lot")),
+                (Decision.REJECT.value, _l("Reject the lot")),
+                (Decision.RETURN.value, _l("Return to the supplier for correction")),
+            ]
+        ),
+        validators=[InputRequired(message=_l("Choose a decision."))],
+    )
+    reason = TextAreaField(
+        _l("Reason, or message to the supplier"),
+        description=_l("Required to reject (the reason) or to return (what the supplier must correct)."),
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
+    password = _password_field()
+
+
+class DeviationForm(FlaskForm):
+    """Accept on deviation: reason, quantity and expiry; takes effect with a quality manager's signature."""
+
+    version = _version_field()
+    deviation_reason = TextAreaField(
+        _l("Reason for the deviation"),
+        validators=[required(_l("Give the reason for accepting the lot on deviation."))],
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
+    quantity = IntegerField(
+        _l("Quantity (pieces)"),
+        validators=[
+            required(_l("Give the number of pieces accepted on deviation.")),
+            NumberRange(min=1, message=_l("The quantity is a whole number of 1 or more.")),
+        ],
+    )
+    expires_on = DateField(
+        _l("Deviation expires on"), validators=[required(_l("Give the date the deviation expires."))]
+    )
+    deviation_password = _password_field()
+
+
+class SecondSignatureForm(FlaskForm):
+    """A quality manager approves or refuses a requested deviation."""
+
+    version = _version_field()
+    verdict = RadioField(
+        _l("Second signature"),
+        choices=choices([("approve", _l("Approve the deviation")), ("refuse", _l("Refuse the deviation"))]),
+        validators=[InputRequired(message=_l("Choose to approve or to refuse."))],
+    )
+    comment = TextAreaField(
+        _l("Comment"), description=_l("Required when refusing."), render_kw={"rows": 2, "maxlength": 2000}
+    )
+    second_password = _password_field()
+
+
+AGES = (
+    ("", _l("Any age")),
+    ("1", _l("Waiting over 1 day")),
+    ("3", _l("Waiting over 3 days")),
+    ("7", _l("Waiting over 7 days")),
+)
+SORTS = (
+    ("oldest", _l("Oldest first")),
+    ("newest", _l("Newest first")),
+    ("supplier", _l("Supplier")),
+    ("part", _l("Part")),
+)
+STATES = (
+    ("", _l("All waiting")),
+    ("submitted", _l("Not claimed")),
+    ("in_review", _l("In review")),
+    ("mine", _l("Claimed by me")),
+    ("deviation", _l("Deviation awaiting signature")),
+)
+
+
+class QueueFilterForm(FlaskForm):
+    """The review queue's filters (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()])
+    part = SelectField(_l("Part"), coerce=int, validators=[Optional()])
+    state = SelectField(_l("State"), choices=choices(STATES), validators=[Optional()])
+    recommendation = SelectField(
+        _l("Recommendation"),
+        choices=choices([("", _l("All")), ("accept", _l("Accept")), ("reject", _l("Reject"))]),
+        validators=[Optional()],
+    )
+    flags = SelectField(
+        _l("Data-integrity flags"),
+        choices=choices([("", _l("All")), ("yes", _l("With flags")), ("no", _l("Without flags"))]),
+        validators=[Optional()],
+    )
+    age = SelectField(_l("Age"), choices=choices(AGES), validators=[Optional()])
+    sort = SelectField(_l("Sort"), choices=choices(SORTS), validators=[Optional()])
+
+
+class ReviewersForm(FlaskForm):
+    """The reviewers assigned to a supplier."""
+
+    reviewers = SelectMultipleField(_l("Assigned reviewers"), coerce=int, validators=[Optional()])
+
+
+MEANING_LABELS = {
+    "approved": _l("Approved: lot accepted"),
+    "rejected": _l("Rejected"),
+    "returned": _l("Returned for correction"),
+    "deviation_requested": _l("Acceptance on deviation requested (first signature)"),
+    "deviation_approved": _l("Deviation approved (second signature)"),
+    "deviation_refused": _l("Deviation refused (second signature)"),
+}

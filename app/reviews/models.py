@@ -1,0 +1,107 @@
+"""Reviewer assignments, electronic signatures on lot decisions, and deviations (concessions)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.db import SupplierOwned, UTCDateTime, check_in, utcnow
+from app.extensions import db
+from app.lots.models import Lot
+
+
+class ReviewerAssignment(SupplierOwned, db.Model):
+    """A reviewer in charge of a supplier: its lots come first in their queue and notify them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("supplier_id", "user_id"),)
+
+
+class Meaning(StrEnum):
+    """What a signature means (21 CFR Part 11 §11.50: the meaning is part of the record)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+    DEVIATION_REQUESTED = "deviation_requested"
+    DEVIATION_APPROVED = "deviation_approved"
+    DEVIATION_REFUSED = "deviation_refused"
+
+
+class Signature(SupplierOwned, db.Model):
+    """One electronic signature on a lot: who (name and role as they were), when, what it means, why.
+
+    Written once, never changed or deleted: the mapper refuses updates and deletes, and the
+    audit trail's hash chain holds the same content.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("lot_dataset.id"))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    signer_name: Mapped[str] = mapped_column(String(120))
+    signer_role: Mapped[str] = mapped_column(String(20))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    meaning: Mapped[str] = mapped_column(String(24))
+    # The reason of a rejection or deviation, or the message of a return; may be empty on acceptance.
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    signer: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint(check_in("meaning", Meaning), name="meaning"),)
+
+
+@event.listens_for(Signature, "before_update")
+@event.listens_for(Signature, "before_delete")
+def _signatures_are_final(mapper: Any, connection: Any, target: Signature) -> None:
+    raise ValueError(f"signature {target.id} is final and cannot be changed or deleted")
+
+
+class DeviationState(StrEnum):
+    """A concession waits for a quality manager's second signature, then is approved or refused."""
+
+    AWAITING = "awaiting"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class Deviation(SupplierOwned, db.Model):
+    """Accepting a lot that does not meet its standard, for a quantity and until an expiry date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[int]
+    expires_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default=DeviationState.AWAITING)
+    requested_signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id"))
+    second_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    lot: Mapped[Lot] = relationship()
+    requested: Mapped[Signature] = relationship(foreign_keys=[requested_signature_id])
+    second: Mapped[Signature | None] = relationship(foreign_keys=[second_signature_id])
+
+    __table_args__ = (
+        CheckConstraint(check_in("state", DeviationState), name="state"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        # At most one deviation of a lot waits for its second signature.
+        Index(
+            "uq_deviation_one_awaiting",
+            "lot_id",
+            unique=True,
+            sqlite_where=text("state = 'awaiting'"),
+            postgresql_where=text("state = 'awaiting'"),
+        ),
+        Index("ix_deviation_state", "state"),
+    )

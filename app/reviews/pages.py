@@ -1,0 +1,55 @@
+"""What the lot page shows of the review: signatures, deviations, charts, history, and the action forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.audit.queries import history_of
+from app.auth.models import Role, User
+from app.lots.models import Lot, LotState
+from app.reviews import charts, services
+from app.reviews.forms import MEANING_LABELS, DecisionForm, DeviationForm, SecondSignatureForm, VersionForm
+
+FORMS = {
+    "claim": VersionForm,
+    "release": VersionForm,
+    "decision": DecisionForm,
+    "deviation": DeviationForm,
+    "second": SecondSignatureForm,
+}
+
+
+def action_form(name: str) -> Any:
+    """The named review form (filled from the request when it was posted)."""
+    return FORMS[name]()
+
+
+def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any]:
+    """The review panel's content for this user; `forms` replaces blank forms (to show what was typed)."""
+    awaiting = services.awaiting_deviation(lot)
+    reviewer = user.supplier_id is None and user.role in services.REVIEWERS
+    mine = lot.state == LotState.IN_REVIEW and lot.reviewer_id == user.id
+    allowed = {
+        "claim": reviewer and lot.state == LotState.SUBMITTED,
+        "release": reviewer
+        and lot.state == LotState.IN_REVIEW
+        and awaiting is None
+        and (mine or user.role == Role.QUALITY_MANAGER),
+        "decision": reviewer and mine and awaiting is None,
+        "deviation": reviewer and mine and awaiting is None,
+        "second": awaiting is not None
+        and user.role == Role.QUALITY_MANAGER
+        and awaiting.requested.signer_id != user.id,
+    }
+    shown_forms = {name: forms.get(name) or FORMS[name](formdata=None) for name, ok in allowed.items() if ok}
+    for form in shown_forms.values():
+        form.version.data = lot.version  # a re-shown form acts on the lot as it is now
+    return {
+        "review_forms": shown_forms,
+        "signatures": services.signatures_of(lot),
+        "meanings": MEANING_LABELS,
+        "deviations": services.deviations_of(lot),
+        "awaiting_deviation": awaiting,
+        "charts": charts.for_lot(lot) if user.supplier_id is None and lot.submissions else [],
+        "history": history_of("Lot", lot.id),
+    }

@@ -1,0 +1,443 @@
+"""Reviewing a lot: claim it, then decide with an electronic signature; deviations take two.
+
+Each operation checks the lot's `version` that the user saw, so that of two reviewers deciding
+at once exactly one wins and the other is told the lot changed (`LotChangedError`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit.services import record, snapshot
+from app.auth.models import Role, User
+from app.auth.services import check_signature_password
+from app.db import utcnow
+from app.extensions import db
+from app.lots.models import ClassResult, Lot, LotDataset, LotState
+from app.lots.plans import lot_plan_of
+from app.reviews import notices
+from app.reviews.models import Deviation, DeviationState, Meaning, ReviewerAssignment, Signature
+from app.rules import RuleError
+from app.sampling import services as sampling
+from app.suppliers.models import Supplier
+
+# Who may review and decide lots; a quality manager also gives deviations their second signature.
+REVIEWERS = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER})
+LOT_FIELDS = ("state", "reviewer_id", "version")
+REASON_LENGTH = 2000
+
+
+class LotChangedError(RuleError):
+    """Someone else changed the lot since the user loaded it; nothing of this request was kept."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this lot while you were looking at it, so your action was not "
+                "applied. The page now shows the lot as it is; check it and act again if still needed."
+            )
+        )
+
+
+class Decision(StrEnum):
+    """What a reviewer can decide on a claimed lot."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    RETURN = "return"
+
+
+DECISION_EFFECTS = {
+    Decision.ACCEPT: (LotState.ACCEPTED, Meaning.APPROVED, "lot.accepted"),
+    Decision.REJECT: (LotState.REJECTED, Meaning.REJECTED, "lot.rejected"),
+    Decision.RETURN: (LotState.RETURNED, Meaning.RETURNED, "lot.returned"),
+}
+
+
+@dataclass(frozen=True)
+class DeviationInput:
+    reason: str
+    quantity: int
+    expires_on: date
+
+
+# --- Checks ------------------------------------------------------------------------------------
+
+
+def _check_reviewer(user: User) -> None:
+    # Internal staff only: a user never decides lots of their own organisation.
+    if user.supplier_id is not None or user.role not in REVIEWERS:
+        raise RuleError(_("Only the brand's reviewers and quality managers decide lots."))
+
+
+def _check_version(lot: Lot, version: int | None) -> None:
+    if version is not None and lot.version != version:
+        raise LotChangedError()
+
+
+def _check_claimed_by(lot: Lot, user: User) -> None:
+    if lot.state == LotState.SUBMITTED:
+        raise RuleError(_("Claim the lot before deciding it."))
+    if lot.state != LotState.IN_REVIEW:
+        raise LotChangedError()  # decided or returned meanwhile
+    if lot.reviewer_id != user.id:
+        raise RuleError(
+            _("%(name)s is reviewing this lot; only they can decide it.", name=lot.reviewer.name)
+            if lot.reviewer
+            else _("Claim the lot before deciding it.")
+        )
+
+
+def _required_text(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise RuleError(message, field)
+    if len(text) > REASON_LENGTH:
+        raise RuleError(_("Use at most %(max)d characters.", max=REASON_LENGTH), field)
+    return text
+
+
+def _check_password(user: User, password: str, address: str) -> None:
+    if not check_signature_password(user, password, address):
+        raise RuleError(
+            _("The password is not correct, so nothing was signed. Enter your own sign-in password."),
+            "password",
+        )
+
+
+def _write_lot(lot: Lot) -> None:
+    """Flush the lot's change first, as `UPDATE … WHERE version = seen`: no row means it changed."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise LotChangedError() from None
+
+
+def _sign(lot: Lot, user: User, meaning: Meaning, reason: str) -> Signature:
+    signature = Signature(
+        supplier_id=lot.supplier_id,
+        lot_id=lot.id,
+        dataset_id=_latest_dataset_id(lot),
+        signer_id=user.id,
+        signer_name=user.name,
+        signer_role=user.role,
+        signed_at=utcnow(),
+        meaning=meaning,
+        reason=reason,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    return signature
+
+
+def _signed(signature: Signature) -> dict[str, object]:
+    return {
+        "signature": signature.id,
+        "signer": signature.signer_name,
+        "meaning": signature.meaning,
+        "reason": signature.reason,
+        "submission": lot_submission(signature),
+    }
+
+
+def lot_submission(signature: Signature) -> int | None:
+    dataset = db.session.get(LotDataset, signature.dataset_id) if signature.dataset_id else None
+    return dataset.number if dataset else None
+
+
+def _latest_dataset_id(lot: Lot) -> int | None:
+    return db.session.scalar(
+        select(LotDataset.id).where(LotDataset.lot_id == lot.id, LotDataset.number == lot.submissions)
+    )
+
+
+# --- Claim -------------------------------------------------------------------------------------
+
+
+def claim(lot: Lot, user: User, version: int | None = None) -> None:
+    """Take a submitted lot into review: it is `in_review` and assigned to `user`."""
+    _check_reviewer(user)
+    _check_version(lot, version)
+    if lot.state != LotState.SUBMITTED:
+        if lot.state == LotState.IN_REVIEW and lot.reviewer_id == user.id:
+            return
+        raise LotChangedError()
+    before = snapshot(lot, LOT_FIELDS)
+    lot.state, lot.reviewer_id, lot.claimed_at = LotState.IN_REVIEW, user.id, utcnow()
+    _write_lot(lot)
+    record("lot.claimed", lot, before=before, after=snapshot(lot, LOT_FIELDS), actor_id=user.id)
+
+
+def release(lot: Lot, user: User, version: int | None = None) -> None:
+    """Give a claimed lot back to the queue (its reviewer, or a quality manager)."""
+    _check_reviewer(user)
+    _check_version(lot, version)
+    if lot.state != LotState.IN_REVIEW:
+        raise LotChangedError()
+    if lot.reviewer_id != user.id and user.role != Role.QUALITY_MANAGER:
+        raise RuleError(_("Only the reviewer of this lot or a quality manager can release it."))
+    if awaiting_deviation(lot) is not None:
+        raise RuleError(_("A deviation of this lot waits for its second signature; it cannot be released."))
+    before = snapshot(lot, LOT_FIELDS)
+    lot.state, lot.reviewer_id, lot.claimed_at = LotState.SUBMITTED, None, None
+    _write_lot(lot)
+    record("lot.released", lot, before=before, after=snapshot(lot, LOT_FIELDS), actor_id=user.id)
+
+
+# --- Decisions ---------------------------------------------------------------------------------
+
+
+def decide(
+    lot: Lot,
+    user: User,
+    decision: Decision,
+    *,
+    reason: str,
+    password: str,
+    version: int | None,
+    address: str = "",
+) -> Signature:
+    """Accept, reject or return a claimed lot, signed with the reviewer's password."""
+    _check_reviewer(user)
+    _check_version(lot, version)
+    _check_claimed_by(lot, user)
+    if awaiting_deviation(lot) is not None:
+        raise RuleError(_("A deviation of this lot waits for a quality manager's second signature."))
+    if decision == Decision.REJECT:
+        reason = _required_text(reason, "reason", _("Give the reason for rejecting the lot."))
+    elif decision == Decision.RETURN:
+        reason = _required_text(
+            reason, "reason", _("Tell the supplier what to correct: this message is sent to them.")
+        )
+    else:
+        reason = (reason or "").strip()[:REASON_LENGTH]
+    _check_password(user, password, address)
+    state, meaning, action = DECISION_EFFECTS[decision]
+    before = snapshot(lot, LOT_FIELDS)
+    lot.state = state
+    if decision == Decision.RETURN:
+        lot.reviewer_id, lot.claimed_at = None, None
+    else:
+        lot.decided_at = utcnow()
+    _write_lot(lot)
+    signature = _sign(lot, user, meaning, reason)
+    after = {**snapshot(lot, LOT_FIELDS), **_signed(signature)}
+    record(action, lot, before=before, after=after, actor_id=user.id)
+    if decision == Decision.RETURN:
+        notices.lot_returned(lot, reason)
+    else:
+        _advance_switching(lot)
+        notices.lot_decided(lot, reason)
+    return signature
+
+
+def request_deviation(
+    lot: Lot, user: User, data: DeviationInput, *, password: str, version: int | None, address: str = ""
+) -> Deviation:
+    """First signature of an acceptance on deviation; it takes effect with a quality manager's second."""
+    _check_reviewer(user)
+    _check_version(lot, version)
+    _check_claimed_by(lot, user)
+    if awaiting_deviation(lot) is not None:
+        raise RuleError(_("A deviation of this lot already waits for its second signature."))
+    reason = _required_text(data.reason, "reason", _("Give the reason for accepting the lot on deviation."))
+    if data.quantity is None or not 0 < data.quantity <= lot.lot_size:
+        raise RuleError(
+            _("The quantity must be between 1 and the lot size (%(size)d).", size=lot.lot_size), "quantity"
+        )
+    if data.expires_on is None or data.expires_on <= utcnow().date():
+        raise RuleError(_("The deviation must expire after today."), "expires_on")
+    _check_password(user, password, address)
+    before = snapshot(lot, LOT_FIELDS)
+    lot.updated_at = utcnow()  # a real change of the row, so that its version moves on
+    _write_lot(lot)
+    signature = _sign(lot, user, Meaning.DEVIATION_REQUESTED, reason)
+    deviation = Deviation(
+        supplier_id=lot.supplier_id,
+        lot_id=lot.id,
+        reason=reason,
+        quantity=data.quantity,
+        expires_on=data.expires_on,
+        requested_signature_id=signature.id,
+    )
+    db.session.add(deviation)
+    db.session.flush()
+    record(
+        "lot.deviation_requested",
+        lot,
+        before=before,
+        after={
+            **snapshot(lot, LOT_FIELDS),
+            **_signed(signature),
+            "quantity": data.quantity,
+            "expires_on": data.expires_on.isoformat(),
+        },
+        actor_id=user.id,
+    )
+    notices.deviation_awaiting(lot, deviation, exclude=user)
+    return deviation
+
+
+def sign_deviation(
+    lot: Lot,
+    user: User,
+    *,
+    approve: bool,
+    comment: str,
+    password: str,
+    version: int | None,
+    address: str = "",
+) -> Signature:
+    """A quality manager's second signature: the lot is accepted on deviation, or the request refused."""
+    _check_reviewer(user)
+    _check_version(lot, version)
+    deviation = awaiting_deviation(lot)
+    if deviation is None or lot.state != LotState.IN_REVIEW:
+        raise LotChangedError()
+    if user.role != Role.QUALITY_MANAGER:
+        raise RuleError(_("Only a quality manager gives the second signature of a deviation."))
+    if deviation.requested.signer_id == user.id:
+        raise RuleError(
+            _("You signed the request; the second signature must come from another quality manager.")
+        )
+    comment = (
+        (comment or "").strip()[:REASON_LENGTH]
+        if approve
+        else _required_text(comment, "comment", _("Say why the deviation is refused."))
+    )
+    _check_password(user, password, address)
+    before = snapshot(lot, LOT_FIELDS)
+    if approve:
+        lot.state, lot.decided_at = LotState.ACCEPTED_ON_DEVIATION, utcnow()
+    else:
+        lot.updated_at = utcnow()
+    _write_lot(lot)
+    signature = _sign(
+        lot, user, Meaning.DEVIATION_APPROVED if approve else Meaning.DEVIATION_REFUSED, comment
+    )
+    deviation.state = DeviationState.APPROVED if approve else DeviationState.REFUSED
+    deviation.second_signature_id = signature.id
+    record(
+        "lot.deviation_approved" if approve else "lot.deviation_refused",
+        lot,
+        before=before,
+        after={**snapshot(lot, LOT_FIELDS), **_signed(signature), "deviation": deviation.id},
+        actor_id=user.id,
+    )
+    if approve:
+        _advance_switching(lot)
+        notices.lot_decided(lot, deviation.reason)
+    else:
+        notices.deviation_refused(lot, deviation, comment)
+    return signature
+
+
+def _advance_switching(lot: Lot) -> None:
+    """Feed each class's sample result into its switching rules, once per lot, when it is decided.
+
+    The rules count each class's original inspection as the plan judged it (NOTES.md): a lot on
+    deviation or rejected by the reviewer leaves its class results as they were measured.
+    """
+    results = {
+        r.defect_class: r.nonconforming
+        for r in db.session.scalars(
+            select(ClassResult).where(ClassResult.dataset_id == _latest_dataset_id(lot))
+        )
+    }
+    for defect_class, class_plan in sorted(lot_plan_of(lot).plans.items()):
+        if defect_class not in results:
+            continue
+        if sampling.record_for(lot.supplier_id, lot.part_id, defect_class).discontinued:
+            continue  # inspection was discontinued after this lot was made: nothing to advance
+        sampling.apply_lot_result(
+            lot.supplier_id, lot.part_id, defect_class, class_plan, results[defect_class]
+        )
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def awaiting_deviation(lot: Lot) -> Deviation | None:
+    return db.session.scalars(
+        select(Deviation).where(Deviation.lot_id == lot.id, Deviation.state == DeviationState.AWAITING)
+    ).one_or_none()
+
+
+def signatures_of(lot: Lot) -> list[Signature]:
+    return list(
+        db.session.scalars(select(Signature).where(Signature.lot_id == lot.id).order_by(Signature.id))
+    )
+
+
+def return_message(lot: Lot) -> Signature | None:
+    """The reviewer's message of a lot now returned for correction."""
+    if lot.state != LotState.RETURNED:
+        return None
+    return db.session.scalars(
+        select(Signature)
+        .where(Signature.lot_id == lot.id, Signature.meaning == Meaning.RETURNED)
+        .order_by(Signature.id.desc())
+        .limit(1)
+    ).first()
+
+
+def deviations_of(lot: Lot) -> list[Deviation]:
+    return list(
+        db.session.scalars(select(Deviation).where(Deviation.lot_id == lot.id).order_by(Deviation.id))
+    )
+
+
+def assigned_reviewers(supplier_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(ReviewerAssignment, ReviewerAssignment.user_id == User.id)
+            .where(ReviewerAssignment.supplier_id == supplier_id)
+            .order_by(User.name)
+        )
+    )
+
+
+def reviewer_candidates() -> list[User]:
+    """Active internal users who review lots."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_(REVIEWERS), User.supplier_id.is_(None), User.is_active_account)
+            .order_by(User.name)
+        )
+    )
+
+
+def set_reviewers(supplier: Supplier, user_ids: list[int]) -> None:
+    """Assign exactly these reviewers to the supplier (audited)."""
+    allowed = {u.id for u in reviewer_candidates()}
+    if not set(user_ids) <= allowed:
+        raise RuleError(_("Choose reviewers or quality managers of the brand."), "reviewers")
+    current = {
+        a.user_id: a
+        for a in db.session.scalars(
+            select(ReviewerAssignment).where(ReviewerAssignment.supplier_id == supplier.id)
+        )
+    }
+    before = sorted(current)
+    for user_id, assignment in current.items():
+        if user_id not in user_ids:
+            db.session.delete(assignment)
+    for user_id in set(user_ids) - set(current):
+        db.session.add(ReviewerAssignment(supplier_id=supplier.id, user_id=user_id))
+    db.session.flush()
+    if before != sorted(set(user_ids)):
+        record(
+            "supplier.reviewers_assigned",
+            supplier,
+            before={"reviewers": before},
+            after={"reviewers": sorted(set(user_ids))},
+        )
