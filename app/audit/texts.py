@@ -188,10 +188,14 @@ def _as_fields(values: Any) -> dict[str, Any]:
     return values if isinstance(values, dict) else {"value": values}
 
 
+# Recorded for the chain's completeness, but noise to a reader: the optimistic-locking counter.
+UNSHOWN_FIELDS = frozenset({"version"})
+
+
 def changed_fields(before: Any, after: Any) -> list[FieldChange]:
     """The fields whose value differs between before and after, in recorded order."""
     before, after = _as_fields(before), _as_fields(after)
-    names = list(before) + [name for name in after if name not in before]
+    names = [n for n in [*before, *(n for n in after if n not in before)] if n not in UNSHOWN_FIELDS]
     return [
         FieldChange(name, field_label(name), display_value(before.get(name)), display_value(after.get(name)))
         for name in names

@@ -8,7 +8,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from app.forms import ConfirmForm
-from app.lots import evaluation, services
+from app.lots import evaluation, grid, services
 from app.lots.forms import STATE_LABELS, AttachmentForm
 from app.lots.models import Lot
 from app.lots.plans import lot_plan_of
@@ -24,6 +24,7 @@ def render_lot(
     shown = next((d for d in submitted if d.number == submission), submitted[-1] if submitted else None)
     if submission is not None and (shown is None or shown.number != submission):
         abort(404)
+    characteristics = services.characteristics_of(lot)
     page = render_template(
         "lots/detail.html",
         lot=lot,
@@ -32,6 +33,13 @@ def render_lot(
         submitted=submitted,
         shown=shown,
         evaluation=evaluation.stored(shown) if shown else None,
+        characteristics=characteristics,
+        raw=grid.texts_from_values(services.values_of(shown), characteristics, lot.sample_size)
+        if shown
+        else {},
+        findings=grid.finding_texts(services.findings_of(shown)) if shown else [],
+        cell_name=grid.cell_name,
+        out_of_spec=grid.out_of_spec,
         draft=services.draft_of(lot),
         attachments=services.attachments_of(lot),
         attachment_form=AttachmentForm(),

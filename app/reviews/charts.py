@@ -142,7 +142,7 @@ def _chart(
     def location(values: Sequence[float], limits: Limits, marks: dict[int, list[int]], what: str) -> Markup:
         return control_chart(
             values, limits, labels=labels, marked=marks, title=f"{title}: {what}", spec=spec,
-            highlight=current, texts=texts,
+            highlight=current, texts=texts, number_format=_six_digits,
         )  # fmt: skip
 
     def spread(values: Sequence[float | None], limits: Limits, what: str) -> Markup:
@@ -194,6 +194,11 @@ def _chart(
     )
     note = _("%(kind)s; %(basis)s.", kind=kind, basis=basis)
     return ChartView(title=title, svg=top, spread_svg=bottom, note=note, violations=_said(marks, labels))
+
+
+def _six_digits(value: float) -> str:
+    # Lot means differ in the 4th-5th digit (71.0032 against 71.0041): 4 digits would print "71".
+    return f"{value:.6g}"
 
 
 def _float(value: object) -> float | None:

@@ -12,6 +12,7 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -136,7 +137,7 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()])
-    part = SelectField(_l("Part"), coerce=int, validators=[Optional()])
+    part = StringField(_l("Part number"), validators=[Optional()], render_kw={"maxlength": 40})
     state = SelectField(_l("State"), choices=choices(STATES), validators=[Optional()])
     recommendation = SelectField(
         _l("Recommendation"),

@@ -57,23 +57,36 @@ def index():
     form.validate()
     filters = queue.QueueFilters(
         supplier_id=form.supplier.data if not form.supplier.errors else None,
-        part_id=form.part.data if not form.part.errors else None,
+        part_id=_part_id(form),
         state=form.state.data or None,
         recommendation=form.recommendation.data or None,
         flagged={"yes": True, "no": False}.get(form.flags.data or ""),
         older_than_days=int(form.age.data) if (form.age.data or "").isdigit() else None,
         sort=form.sort.data or "oldest",
     )
-    page = queue.queue_page(filters, current_user.id, request.args.get("page", 1, type=int))
+    assigned = queue.assigned_supplier_ids(current_user.id)
+    page = queue.queue_page(filters, current_user.id, assigned, request.args.get("page", 1, type=int))
     return render_template(
         "reviews/queue.html",
         form=form,
         page=page,
         summary=queue.summary(current_user.id),
-        assigned=queue.assigned_supplier_ids(current_user.id),
+        assigned=assigned,
         deviations=queue.lots_awaiting_deviation([lot.id for lot in page.items]),
         states=STATE_LABELS,
     )
+
+
+def _part_id(form: QueueFilterForm) -> int | None:
+    """The part typed in the filter (its exact number); a number that does not exist is said so."""
+    number = (form.part.data or "").strip()
+    if not number:
+        return None
+    part_id = db.session.scalar(select(Part.id).where(Part.part_number == number))
+    if part_id is None:
+        form.part.errors = [_("No part has the number %(number)s.", number=number)]
+        return -1  # matches no lot
+    return part_id
 
 
 def _act(  # type: ignore[no-untyped-def]

@@ -44,8 +44,8 @@ def test_quality_manager_authors_and_releases_a_two_characteristic_standard(page
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     page.get_by_role("button", name="Release this revision").click()
     expect(page.get_by_text("Revision 1 is released and now in force.")).to_be_visible()
-    expect(page.get_by_role("cell", name="Bezel height")).to_be_visible()
-    expect(page.get_by_role("cell", name="No chipped paint")).to_be_visible()
+    expect(page.get_by_role("cell", name="Bezel height", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="No chipped paint", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Edit draft")).to_have_count(0)
     screenshot(page, "released-standard")
 

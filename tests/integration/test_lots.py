@@ -686,3 +686,16 @@ def test_demo_seeding_makes_lots_once_with_a_rejection_and_a_flag(app):
         assert len(lots) == 13
         assert {lot.recommendation for lot in lots} == {"accept", "reject", None}
         assert any(lot.flag_count for lot in lots if lot.recommendation == "accept")
+
+
+def test_the_second_page_of_the_lot_list_keeps_its_filter(client, world, app):
+    with app.app_context():
+        site, part = db.session.get(Site, world.site_a), db.session.get(Part, world.part_a)
+        for i in range(51):
+            factories.lot(site, part, _inspector(world), f"PG-{i:03d}")
+        db.session.commit()
+    login_as(client, world.inspector_a)
+    second = client.get("/lots?state=draft&page=2")
+    html = second.get_data(as_text=True)
+    assert second.status_code == 200 and "Page 2 of 2" in html
+    assert 'href="/lots?state=draft&amp;page=1"' in html

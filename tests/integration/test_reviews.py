@@ -482,3 +482,40 @@ def test_a_submission_from_the_suppliers_page_reaches_the_brands_reviewers(clien
             )
         ).all()
     assert told == [world.reviewer.id]
+
+
+def test_a_long_queue_pages_and_filters_by_part_number(client, app, world):
+    with app.app_context():
+        site, inspector = db.session.get(Site, world.site_a), _user(world.inspector_a)
+        part = _lot(world.lot_a).part
+        for i in range(50):
+            factories.submitted_lot(site, part, inspector, f"P-{i:02d}")
+        db.session.commit()
+    login_as(client, world.reviewer)
+    first = client.get("/review").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Next" in first
+    second = client.get("/review?page=2&sort=newest")
+    assert second.status_code == 200 and "Previous" in second.get_data(as_text=True)
+    # Filters stay in the page links.
+    assert "sort=newest" in second.get_data(as_text=True).split("Previous")[0].rsplit("href=", 1)[1]
+    by_part = client.get("/review?part=PB-200").get_data(as_text=True)
+    assert "B-0002" in by_part and "P-00" not in by_part
+    unknown = client.get("/review?part=NOPE-1").get_data(as_text=True)
+    assert "No part has the number NOPE-1." in unknown and "No lots match." in unknown
+
+
+def test_the_review_page_shows_the_raw_data_with_out_of_spec_values_marked(client, app, world):
+    """The default standard's bore diameter is 9.95-10.05 mm: 10.20 in sample 2 is out of spec."""
+    with app.app_context():
+        site, inspector = db.session.get(Site, world.site_a), _user(world.inspector_a)
+        part = _lot(world.lot_a).part
+        lot = factories.submitted_lot(
+            site, part, inspector, "RAW-1", value=lambda s, c: "10.20" if s == 2 else "10.01"
+        )
+        db.session.commit()
+        lot_id = lot.id
+    login_as(client, world.reviewer)
+    html = client.get(f"/lots/{lot_id}").get_data(as_text=True)
+    raw = html[html.index('<details class="raw-data') : html.index("</details>")]
+    assert '<td class="text-end table-danger">10.20</td>' in raw
+    assert raw.count('<td class="text-end">10.01</td>') >= 1 and raw.count("table-danger") == 1
