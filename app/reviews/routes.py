@@ -48,12 +48,6 @@ def index():
     form.supplier.choices = choices(
         [(0, _("All")), *db.session.execute(select(Supplier.id, Supplier.code).order_by(Supplier.code)).all()]
     )
-    form.part.choices = choices(
-        [
-            (0, _("All")),
-            *db.session.execute(select(Part.id, Part.part_number).order_by(Part.part_number)).all(),
-        ]
-    )
     form.validate()
     filters = queue.QueueFilters(
         supplier_id=form.supplier.data if not form.supplier.errors else None,
