@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -18,6 +17,7 @@ from app.auth.models import User
 from app.certificates.models import CertificateWaiver, SiteCertificate
 from app.extensions import db
 from app.lots.models import Lot
+from app.pagination import Page, page_number
 from app.parts.models import Part, PartApproval
 from app.sampling.models import SwitchingRecord
 from app.standards.models import DefectCode, Standard, StandardRevision
@@ -136,18 +136,6 @@ class AuditFilters:
     end: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[AuditEvent]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-
 def _action_matches(text: str) -> Any:
     """Codes containing the text, or whose sentence in the user's language does ("rejected", "却下")."""
     needle = text.strip().lower()
@@ -172,11 +160,11 @@ def _criteria(filters: AuditFilters) -> list[Any]:
     return criteria
 
 
-def event_page(filters: AuditFilters, number: int = 1, per_page: int = PER_PAGE) -> Page:
+def event_page(filters: AuditFilters, number: int = 1, per_page: int = PER_PAGE) -> Page[AuditEvent]:
     """One page of the events visible to the session, newest first."""
     criteria = _criteria(filters)
     total = db.session.scalar(select(func.count(AuditEvent.id)).where(*criteria)) or 0
-    number = max(1, min(number, max(1, ceil(total / per_page))))
+    number = page_number(number, total, per_page)
     query = (
         select(AuditEvent)
         .where(*criteria)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from math import ceil
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.lots.models import Lot, LotState
+from app.pagination import Page, page_number
 
 PER_PAGE = 50
 
@@ -23,18 +23,6 @@ class LotFilters:
     state: str | None = None
     since: date | None = None
     supplier_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Lot]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
 
 
 def _criteria(filters: LotFilters) -> list[Any]:
@@ -52,11 +40,11 @@ def _criteria(filters: LotFilters) -> list[Any]:
     return criteria
 
 
-def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> Page:
+def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> Page[Lot]:
     """One page of lots visible to the session, newest change first."""
     criteria = _criteria(filters)
     total = db.session.scalar(select(func.count(Lot.id)).where(*criteria)) or 0
-    number = max(1, min(number, max(1, ceil(total / per_page))))
+    number = page_number(number, total, per_page)
     items = db.session.scalars(
         select(Lot)
         .options(joinedload(Lot.part), joinedload(Lot.site), joinedload(Lot.supplier))

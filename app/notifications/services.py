@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from math import ceil
 
 from flask import render_template
 from flask_babel import force_locale
@@ -17,25 +15,12 @@ from app.extensions import db
 from app.notifications import texts
 from app.notifications.models import Notification, NotificationKind
 from app.outbox.services import absolute_path, queue_email
+from app.pagination import Page, page_number
 
 log = logging.getLogger(__name__)
 PER_PAGE = 50
 URL_LENGTH = 300  # Notification.url
 SUBJECT_LENGTH = 200  # the outbox's subject column
-
-
-@dataclass(frozen=True)
-class NotificationPage:
-    """One page of a user's notifications, newest first."""
-
-    items: list[Notification]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
 
 
 def is_local_path(path: str) -> bool:
@@ -93,11 +78,11 @@ def unread_count(user_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Notification).where(*_unread(user_id))) or 0
 
 
-def page_of(user_id: int, number: int = 1, per_page: int = PER_PAGE) -> NotificationPage:
+def page_of(user_id: int, number: int = 1, per_page: int = PER_PAGE) -> Page[Notification]:
     """One page of the user's notifications, newest first."""
     mine = Notification.user_id == user_id
     total = db.session.scalar(select(func.count()).select_from(Notification).where(mine)) or 0
-    number = max(1, min(number, max(1, ceil(total / per_page))))
+    number = page_number(number, total, per_page)
     items = db.session.scalars(
         select(Notification)
         .where(mine)
@@ -105,7 +90,7 @@ def page_of(user_id: int, number: int = 1, per_page: int = PER_PAGE) -> Notifica
         .limit(per_page)
         .offset((number - 1) * per_page)
     ).all()
-    return NotificationPage(list(items), total, number, per_page)
+    return Page(list(items), total, number, per_page)
 
 
 def mark_read(user_id: int, notification_id: int) -> Notification | None:

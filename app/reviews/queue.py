@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from math import ceil
 from typing import Any
 
 from sqlalchemy import case, exists, func, select
@@ -13,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.db import utcnow
 from app.extensions import db
 from app.lots.models import WAITING_STATES, Lot, LotState
-from app.lots.queries import Page
+from app.pagination import Page, page_number
 from app.parts.models import Part
 from app.reviews.models import Deviation, DeviationState, ReviewerAssignment
 from app.suppliers.models import Supplier
@@ -88,7 +87,7 @@ def _order(sort: str, assigned: set[int]) -> list[Any]:
 
 def queue_page(
     filters: QueueFilters, user_id: int, assigned: set[int], number: int = 1, per_page: int = PER_PAGE
-) -> Page:
+) -> Page[Lot]:
     """One page of waiting lots, the suppliers in `assigned` first, with what each row shows loaded.
 
     The page's ids are chosen from the lot table alone (sorting the waiting lots, not a seven-table
@@ -96,7 +95,7 @@ def queue_page(
     """
     criteria = _criteria(filters, user_id)
     total = db.session.scalar(select(func.count(Lot.id)).where(*criteria)) or 0
-    number = max(1, min(number, max(1, ceil(total / per_page))))
+    number = page_number(number, total, per_page)
     ids = select(Lot.id).where(*criteria)
     if filters.sort == "supplier":
         ids = ids.join(Supplier, Supplier.id == Lot.supplier_id)
