@@ -145,7 +145,7 @@ class QueueFilterForm(FlaskForm):
         validators=[Optional()],
     )
     flags = SelectField(
-        _l("Data-integrity flags"),
+        _l("Integrity flags"),
         choices=choices([("", _l("All")), ("yes", _l("With flags")), ("no", _l("Without flags"))]),
         validators=[Optional()],
     )
