@@ -33,6 +33,7 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per PDF step
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         "notifications",
         "parts",
         "reviews",
+        "scars",
         "sampling",
         "standards",
     ):
@@ -135,6 +137,8 @@ def register_blueprints(app: Flask) -> None:
     from app.parts.routes import bp as parts_bp
     from app.reviews.routes import bp as reviews_bp
     from app.sampling.routes import bp as sampling_bp
+    from app.scars.downloads import bp as scar_downloads_bp
+    from app.scars.routes import bp as scars_bp
     from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
     from app.users.routes import bp as users_bp
@@ -150,6 +154,8 @@ def register_blueprints(app: Flask) -> None:
         certificates_bp,
         lots_bp,
         reviews_bp,
+        scars_bp,
+        scar_downloads_bp,
         notifications_bp,
         audit_bp,
     ):

@@ -19,6 +19,8 @@ from app.lots.demo import seed_demo_lots
 from app.outbox.services import deliver_pending
 from app.reviews.demo import seed_demo_reviews
 from app.rules import taken
+from app.scars.cli import scar
+from app.scars.demo import seed_demo_scars
 from app.security import hash_password
 from app.standards.demo import seed_demo_quality
 from app.suppliers import services as supplier_services
@@ -107,6 +109,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_demo_certificates()
     seed_demo_lots()
     seed_demo_reviews(DEMO_PASSWORD)
+    seed_demo_scars(DEMO_PASSWORD)
     db.session.commit()
     return logins
 
@@ -165,5 +168,5 @@ def send_outbox_command(loop: bool, interval: float) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (seed, users, outbox, audit):
+    for group in (seed, users, outbox, audit, scar):
         app.cli.add_command(group)

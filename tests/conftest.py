@@ -21,6 +21,8 @@ from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.reviews import notices
 from app.reviews.services import Decision, claim, decide
+from app.scars import files as scar_files
+from app.scars import services as scar_services
 from config import TestingConfig
 from tests import factories
 from tests.databases import backend_name, scratch_database
@@ -163,9 +165,20 @@ def world(app: Flask) -> SimpleNamespace:
             for decided in (rows["decided_a"], rows["decided_b"]):
                 claim(decided, rows["reviewer"])
                 decide(decided, rows["reviewer"], Decision.ACCEPT, reason="", password=PASSWORD, version=None)
+        # A SCAR per supplier, for the matrix rows of the SCAR routes; raised without notices too.
+        with patch.object(scar_services, "notify"):
+            for x, part in (("a", part_a), ("b", part_b)):
+                owner = rows[f"supplier_{x}"].id
+                data = scar_services.ScarInput(owner, part.id, "major", "other", "Title", "Problem")
+                rows[f"scar_{x}"] = scar_services.raise_scar(data, rows["reviewer"])
         # One notification per person, for the matrix rows of the notification routes.
         people = [(k, v) for k, v in rows.items() if hasattr(v, "role")]
         rows.update({f"notification_{k}": factories.notification(v) for k, v in people})
+        # A file on each SCAR, for the matrix rows of the SCAR file routes.
+        for x in ("a", "b"):
+            upload = factories.pdf_upload("8d.pdf")
+            link = scar_files.attach(rows[f"scar_{x}"], upload, "", "D3", rows["reviewer"])
+            rows[f"scar_file_{x}"] = link.attachment
         # The submissions and decisions above e-mailed people; tests start with an empty outbox.
         db.session.execute(delete(OutboxMessage))
         db.session.commit()

@@ -58,6 +58,15 @@ ACTION_TEXTS = {
     "lot.deviation_requested": _l("Deviation requested"),
     "lot.deviation_approved": _l("Deviation approved"),
     "lot.deviation_refused": _l("Deviation refused"),
+    "scar.issued": _l("SCAR issued"),
+    "scar.step_submitted": _l("8D step submitted"),
+    "scar.step_accepted": _l("8D step accepted"),
+    "scar.step_returned": _l("8D step returned to the supplier"),
+    "scar.due_date_changed": _l("Due date of a step changed"),
+    "scar.deadlines_changed": _l("SCAR deadlines changed"),
+    "scar.attachment_added": _l("File attached to the SCAR"),
+    "scar.closed_effective": _l("SCAR closed: the fix held on the next lots"),
+    "scar.reopened": _l("SCAR reopened: a lot failed after the fix"),
     "notification.sent": _l("Notification sent"),
     "notification.read": _l("Notification read"),
     "notification.failed": _l("Notification could not be sent"),
@@ -77,6 +86,8 @@ TYPE_LABELS = {
     "Attachment": _l("File"),
     "SwitchingRecord": _l("Inspection severity"),
     "Lot": _l("Lot"),
+    "Scar": _l("SCAR"),
+    "DeadlinePolicy": _l("SCAR deadlines"),
 }
 
 FIELD_LABELS = {

@@ -13,6 +13,7 @@ from app.lots.forms import STATE_LABELS, AttachmentForm
 from app.lots.models import Lot
 from app.lots.plans import lot_plan_of
 from app.reviews.pages import review_context
+from app.scars.queries import scars_of_lot
 
 
 def render_lot(
@@ -45,6 +46,7 @@ def render_lot(
         attachment_form=AttachmentForm(),
         states=STATE_LABELS,
         confirm=ConfirmForm(),
+        lot_scars=scars_of_lot(lot.id),
         **review_context(lot, current_user, forms or {}),
     )
     return page, status

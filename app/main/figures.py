@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from app.audit import queries as audit_queries
@@ -16,6 +16,8 @@ from app.extensions import db
 from app.lots.models import Lot, LotState
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.reviews.models import Deviation, DeviationState
+from app.scars.models import Scar, ScarState, ScarStep, StepState
+from app.scars.steps import SPECS
 from app.suppliers.models import Site, Supplier
 
 
@@ -128,3 +130,79 @@ def deviations_awaiting(limit: int = 10) -> list[Deviation]:
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class StepDue:
+    """A SCAR step the supplier still has to answer, with its due date."""
+
+    scar_id: int
+    scar_number: str
+    code: str
+    state: str
+    due_on: date
+    days_left: int  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def title(self) -> str:
+        return str(SPECS[self.code].title)
+
+
+@dataclass(frozen=True)
+class OverdueScar:
+    """An open SCAR with overdue steps: the first of them, how many, and the days since the earliest."""
+
+    scar_id: int
+    scar_number: str
+    supplier_code: str
+    first_step: str
+    steps: int
+    days_late: int
+
+
+def _late(today: date) -> ColumnElement[bool]:
+    """SQL: a step of an open SCAR, not accepted, past its due date."""
+    return (Scar.state == ScarState.OPEN) & (ScarStep.state != StepState.ACCEPTED) & (ScarStep.due_on < today)
+
+
+def scar_steps_due(today: date, within_days: int = 7, limit: int = 20) -> list[StepDue]:
+    """Visible open or returned steps of open SCARs due within `within_days` or overdue, earliest first."""
+    rows = db.session.execute(
+        select(Scar.id, Scar.number, ScarStep.code, ScarStep.state, ScarStep.due_on)
+        .join(ScarStep, ScarStep.scar_id == Scar.id)
+        .where(
+            Scar.state == ScarState.OPEN,
+            ScarStep.state.in_((StepState.OPEN, StepState.RETURNED)),
+            ScarStep.due_on <= today + timedelta(days=within_days),
+        )
+        .order_by(ScarStep.due_on, Scar.number, ScarStep.code)
+        .limit(limit)
+    )
+    return [StepDue(i, number, code, state, due, (due - today).days) for i, number, code, state, due in rows]
+
+
+def overdue_step_count(today: date) -> int:
+    """Steps of open SCARs that are past their due date and not accepted (submitted ones included)."""
+    query = select(func.count(ScarStep.id)).join(Scar, Scar.id == ScarStep.scar_id).where(_late(today))
+    return db.session.scalar(query) or 0
+
+
+def most_overdue_scars(today: date, limit: int = 5) -> list[OverdueScar]:
+    """The open SCARs whose earliest overdue step is the most overdue, one row each."""
+    earliest = func.min(ScarStep.due_on)
+    rows = db.session.execute(
+        select(Scar.id, Scar.number, Supplier.code, func.min(ScarStep.code), func.count(), earliest)
+        .join(ScarStep, ScarStep.scar_id == Scar.id)
+        .join(Supplier, Supplier.id == Scar.supplier_id)
+        .where(_late(today))
+        .group_by(Scar.id, Scar.number, Supplier.code)
+        .order_by(earliest, Scar.number)
+        .limit(limit)
+    )
+    return [
+        OverdueScar(i, number, code, first, n, (today - due).days) for i, number, code, first, n, due in rows
+    ]

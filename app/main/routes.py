@@ -45,6 +45,7 @@ def home():
             drafts=lot_queries.latest_in((LotState.DRAFT,)),
             waiting=lot_queries.latest_in((LotState.SUBMITTED, LotState.IN_REVIEW)),
             states=STATE_LABELS,
+            scar_steps_due=figures.scar_steps_due(utcnow().date()),
         )
     if current_user.role == Role.ADMIN:
         events = figures.recent_events()
@@ -67,6 +68,8 @@ def home():
         overview=figures.suppliers_overview(),
         by_status=figures.suppliers_by_status(),
         certificate_warnings=figures.certificate_warnings(),
+        overdue_steps=figures.overdue_step_count(now.date()),
+        most_overdue=figures.most_overdue_scars(now.date()),
     )
 
 

@@ -22,6 +22,7 @@ class NotificationKind(StrEnum):
     DEVIATION_AWAITING_SIGNATURE = "deviation_awaiting_signature"
     DEVIATION_REFUSED = "deviation_refused"
     SCAR_ISSUED = "scar_issued"
+    SCAR_REOPENED = "scar_reopened"
     SCAR_STEP_DUE = "scar_step_due"
     SCAR_OVERDUE = "scar_overdue"
     SCORECARD_PUBLISHED = "scorecard_published"

@@ -38,6 +38,9 @@ SENTENCES: dict[NotificationKind, LazyString] = {
         " was refused; the lot is back with you."
     ),
     NotificationKind.SCAR_ISSUED: _l("SCAR %(scar_number)s was issued to %(supplier_code)s."),
+    NotificationKind.SCAR_REOPENED: _l(
+        "SCAR %(scar_number)s (%(supplier_code)s) reopened at D4: lot %(lot_number)s failed after the fix."
+    ),
     NotificationKind.SCAR_STEP_DUE: _l(
         "Step %(step)s of SCAR %(scar_number)s (%(supplier_code)s) is due on %(due_date)s."
     ),

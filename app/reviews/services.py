@@ -25,6 +25,7 @@ from app.reviews import notices
 from app.reviews.models import Deviation, DeviationState, Meaning, ReviewerAssignment, Signature
 from app.rules import RuleError
 from app.sampling import services as sampling
+from app.scars import services as scars
 from app.suppliers.models import Supplier
 
 # Who may review and decide lots; a quality manager also gives deviations their second signature.
@@ -235,6 +236,7 @@ def decide(
     else:
         _advance_switching(lot)
         notices.lot_decided(lot, reason)
+        scars.lot_decided(lot)
     return signature
 
 
@@ -334,6 +336,7 @@ def sign_deviation(
     if approve:
         _advance_switching(lot)
         notices.lot_decided(lot, deviation.reason)
+        scars.lot_decided(lot)
     else:
         notices.deviation_refused(lot, deviation, comment)
     return signature

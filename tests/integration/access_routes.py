@@ -51,6 +51,10 @@ def _lot(w, own):  # type: ignore[no-untyped-def]
     return _pick(w, own, "lot_a", "lot_b")
 
 
+def _scar(w, own):  # type: ignore[no-untyped-def]
+    return _pick(w, own, "scar_a", "scar_b")
+
+
 def _notification(w, own):  # type: ignore[no-untyped-def]
     """The caller's own notification (inspector A's when no caller is named), or inspector B's."""
     return getattr(
@@ -193,6 +197,28 @@ ROUTES: dict[str, Route] = {
     ),
     "reviews.reviewers": Route(
         "GET", lambda w, o: f"/suppliers/{_supplier(w, o)}/reviewers", PART_EDITORS, True
+    ),
+    "scar_downloads.export": Route("GET", lambda w, o: "/scars/export.csv", ALL),
+    "scar_downloads.report": Route(
+        "GET", lambda w, o: f"/scars/{_pick(w, o, 'scar_a', 'scar_b')}/report.pdf", ALL, True
+    ),
+    "scars.index": Route("GET", lambda w, o: "/scars", ALL),
+    "scars.create": Route("GET", lambda w, o: "/scars/new", REVIEWERS),
+    "scars.deadlines": Route("GET", lambda w, o: "/scars/deadlines", QM),
+    "scars.detail": Route("GET", lambda w, o: f"/scars/{_scar(w, o)}", ALL, True),
+    "scars.step": Route("GET", lambda w, o: f"/scars/{_scar(w, o)}/steps/D0", ALL, True),
+    "scars.decide": Route("POST", lambda w, o: f"/scars/{_scar(w, o)}/steps/D0/decision", REVIEWERS, True),
+    "scars.change_due_date": Route(
+        "POST", lambda w, o: f"/scars/{_scar(w, o)}/steps/D4/due-date", REVIEWERS, True
+    ),
+    "scars.attach": Route(
+        "POST", lambda w, o: f"/scars/{_scar(w, o)}/attachments", SUPPLIER | REVIEWERS, True
+    ),
+    "scars.attachment": Route(
+        "GET",
+        lambda w, o: f"/scars/{_scar(w, o)}/attachments/{_pick(w, o, 'scar_file_a', 'scar_file_b')}",
+        ALL,
+        True,
     ),
     "audit.index": Route("GET", lambda w, o: "/audit", INTERNAL),
     "audit.export": Route("GET", lambda w, o: "/audit/export.csv", INTERNAL),

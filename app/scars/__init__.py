@@ -1,0 +1,1 @@
+"""Supplier corrective action requests (SCARs), answered in 8D steps, with an effectiveness check."""
