@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort, flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import Field, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.parts.services import part_id_by_number
 from app.rules import RuleError
 
 T = TypeVar("T")
@@ -81,3 +83,18 @@ def run_confirmed(action: Callable[[], T]) -> tuple[bool, T | None]:
     except RuleError as error:
         flash(str(error), "danger")
         return False, None
+
+
+def typed_part_id(field: Field) -> int | None:
+    """The part whose exact number was typed in a filter field; an unknown number is said next to it.
+
+    None when nothing was typed; -1 (matches nothing) for a number no part has.
+    """
+    number = (field.data or "").strip()
+    if not number:
+        return None
+    part_id = part_id_by_number(number)
+    if part_id is None:
+        field.errors = [_("No part has the number %(number)s.", number=number)]
+        return -1
+    return part_id

@@ -1,11 +1,8 @@
-"""The audit trail as CSV, written in chunks so that any number of events streams in flat memory."""
+"""The audit trail as CSV rows (streamed by `app.downloads.streamed_csv`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
@@ -26,7 +23,6 @@ HEADER = (
     "prev_hash",
     "hash",
 )
-ROWS_PER_CHUNK = 500
 
 
 def _json(value: Any) -> str:
@@ -50,18 +46,3 @@ def csv_cells(row: Any) -> list[str]:
         row.hash,
     ]
     return [safe_cell(cell) for cell in cells]
-
-
-def csv_chunks(rows: Iterable[Any]) -> Iterator[bytes]:
-    """UTF-8 CSV (with a BOM, so that Excel opens it as UTF-8): the header, then chunks of rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    out.write("\ufeff")
-    writer.writerow(HEADER)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(csv_cells(row))
-        if count % ROWS_PER_CHUNK == 0:
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode("utf-8")

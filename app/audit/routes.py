@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, render_template, request
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit import queries
-from app.audit.export import csv_chunks
+from app.audit.export import HEADER, csv_cells
 from app.audit.forms import AuditFilterForm
 from app.audit.texts import changed_fields, describe, record_label, type_label
-from app.db import utcnow
+from app.downloads import streamed_csv
 from app.extensions import db
 from app.security import INTERNAL, roles_required
 from app.suppliers.models import Supplier
@@ -58,10 +58,7 @@ def export():
     """The filtered trail as CSV, streamed: rows are read and written in batches."""
     filters = _filter_form().filters(get_timezone())
     log.info("audit trail exported by %s with %s", current_user.email, filters)
-    response = Response(stream_with_context(csv_chunks(queries.export_rows(filters))), mimetype="text/csv")
-    stamp = utcnow().strftime("%Y%m%d-%H%M")
-    response.headers["Content-Disposition"] = f'attachment; filename="kensa-audit-{stamp}.csv"'
-    return response
+    return streamed_csv(HEADER, (csv_cells(row) for row in queries.export_rows(filters)), "kensa-audit")
 
 
 @bp.app_template_global("describe_event")

@@ -120,3 +120,8 @@ def part_or_404(part_id: int) -> Part:
         if approved is None:
             abort(404)
     return part
+
+
+def part_id_by_number(number: str) -> int | None:
+    """The id of the part with exactly this number (the unique index answers)."""
+    return db.session.scalar(select(Part.id).where(Part.part_number == number))

@@ -13,11 +13,10 @@ from werkzeug.utils import secure_filename
 
 from app.auth.models import Role
 from app.extensions import db
-from app.forms import choices, show_rule_error
+from app.forms import choices, show_rule_error, typed_part_id
 from app.lots.forms import STATE_LABELS
 from app.lots.models import DECIDED_STATES, Lot
 from app.lots.pages import render_lot
-from app.parts.models import Part
 from app.reviews import queue, services
 from app.reviews.forms import QueueFilterForm, ReviewersForm
 from app.reviews.pages import action_form
@@ -51,7 +50,7 @@ def index():
     form.validate()
     filters = queue.QueueFilters(
         supplier_id=form.supplier.data if not form.supplier.errors else None,
-        part_id=_part_id(form),
+        part_id=typed_part_id(form.part),
         state=form.state.data or None,
         recommendation=form.recommendation.data or None,
         flagged={"yes": True, "no": False}.get(form.flags.data or ""),
@@ -69,18 +68,6 @@ def index():
         deviations=queue.lots_awaiting_deviation([lot.id for lot in page.items]),
         states=STATE_LABELS,
     )
-
-
-def _part_id(form: QueueFilterForm) -> int | None:
-    """The part typed in the filter (its exact number); a number that does not exist is said so."""
-    number = (form.part.data or "").strip()
-    if not number:
-        return None
-    part_id = db.session.scalar(select(Part.id).where(Part.part_number == number))
-    if part_id is None:
-        form.part.errors = [_("No part has the number %(number)s.", number=number)]
-        return -1  # matches no lot
-    return part_id
 
 
 def _act(  # type: ignore[no-untyped-def]

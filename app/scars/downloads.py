@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, request
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app import tenancy
-from app.db import utcnow
-from app.extensions import db
-from app.scars.export import ScarFilters, csv_chunks, export_rows
+from app.downloads import streamed_csv
+from app.scars.export import HEADER, ScarFilters, export_rows
 from app.scars.models import Scar
 from app.scars.report import scar_report_pdf
 from app.security import ANY_ROLE, roles_required
@@ -27,22 +25,7 @@ def export():
     """The visible SCARs (filtered by state, supplier, severity) with their step dates, streamed."""
     filters = ScarFilters.from_args(request.args)
     log.info("SCARs exported by %s with %s", current_user.email, filters)
-    rows = _in_scope(export_rows(filters), tenancy.current_scope(db.session))
-    response = Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv")
-    stamp = utcnow().strftime("%Y%m%d-%H%M")
-    response.headers["Content-Disposition"] = f'attachment; filename="kensa-scars-{stamp}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _in_scope(rows: Iterator[list[str]], supplier_id: int | None) -> Iterator[list[str]]:
-    """The rows, read under the request's supplier scope.
-
-    A streamed body is read after the request's teardown has removed its session, and the tenancy
-    scope with it: without this, a supplier user's export would hold every supplier's SCARs.
-    """
-    tenancy.set_scope(db.session, supplier_id)
-    yield from rows
+    return streamed_csv(HEADER, export_rows(filters), "kensa-scars")
 
 
 @bp.route("/scars/<int:scar_id>/report.pdf")

@@ -5,8 +5,6 @@ The queries go through the ORM session, so a supplier user's export holds only t
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -153,18 +151,3 @@ def export_rows(filters: ScarFilters) -> Iterator[list[str]]:
                 cells.extend(steps.get((row.id, code), [None] * len(STEP_COLUMNS)))
             yield [safe_cell(_text(cell)) for cell in cells]
         last_id = scars[-1].id
-
-
-def csv_chunks(rows: Iterator[list[str]], rows_per_chunk: int = BATCH) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (so that Excel reads it as UTF-8): the header, then chunks of rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    out.write("\ufeff")
-    writer.writerow(HEADER)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if count % rows_per_chunk == 0:
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode("utf-8")

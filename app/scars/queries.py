@@ -93,10 +93,6 @@ def scar_page(filters: ScarFilters, number: int = 1, per_page: int = PER_PAGE) -
     return Page(list(items), total, number, per_page)
 
 
-def part_id_by_number(number: str) -> int | None:
-    return db.session.scalar(select(Part.id).where(Part.part_number == number))
-
-
 def supplier_choices() -> list[tuple[int, str]]:
     return [
         (i, code)

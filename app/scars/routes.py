@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.attachments.storage import send_attachment
 from app.audit.queries import history_of_records
 from app.auth.models import Role
-from app.forms import ConfirmForm, choices, show_rule_error
+from app.forms import ConfirmForm, choices, show_rule_error, typed_part_id
 from app.lots.models import Lot
 from app.rules import RuleError
 from app.scars import answers, files, queries, services
@@ -37,7 +37,7 @@ def index():
     filters = queries.ScarFilters(
         state=form.state.data or None,
         supplier_id=form.supplier.data if current_user.is_internal and not form.supplier.errors else None,
-        part_id=_part_id(form),
+        part_id=typed_part_id(form.part),
         severity=form.severity.data or None,
         overdue=form.overdue.data == "yes",
     )
@@ -50,18 +50,6 @@ def index():
         can_raise=current_user.role in ISSUERS,
         **LABELS,
     )
-
-
-def _part_id(form: ScarFilterForm) -> int | None:
-    """The part typed in the filter (its exact number); a number that does not exist is said so."""
-    number = (form.part.data or "").strip()
-    if not number:
-        return None
-    part_id = queries.part_id_by_number(number)
-    if part_id is None:
-        form.part.errors = [_("No part has the number %(number)s.", number=number)]
-        return -1  # matches no SCAR
-    return part_id
 
 
 def _prefill(form: ScarForm, lot: Lot) -> None:
