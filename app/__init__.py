@@ -124,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         "parts",
         "reviews",
         "scars",
+        "scorecards",
         "sampling",
         "standards",
     ):

@@ -1,0 +1,1 @@
+"""Supplier scorecards: KPIs per period, score and grade, live drafts and frozen publications."""

@@ -1,0 +1,253 @@
+"""Scorecard operations: the rules in force, yearly targets, live drafts, and publishing a period."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.db import utcnow
+from app.extensions import db
+from app.notifications.models import NotificationKind
+from app.notifications.services import notify
+from app.quality import scoring
+from app.quality.scoring import Kpi, Rule
+from app.rules import RuleError
+from app.scorecards import cards
+from app.scorecards.models import KpiRule, Publication, Scorecard, SupplierTarget
+from app.scorecards.periods import Period
+from app.suppliers.models import Supplier
+
+PUBLISHERS = frozenset({Role.QUALITY_MANAGER})
+
+
+def _check_quality_manager(user: User) -> None:
+    if user.supplier_id is not None or user.role not in PUBLISHERS:
+        raise RuleError(_("Only a quality manager changes scoring rules, targets and publications."))
+
+
+# --- Rules -------------------------------------------------------------------------------------
+
+
+def rules_in_force() -> dict[Kpi, Rule]:
+    """The weights and thresholds a quality manager set, with the defaults for any not set."""
+    stored = {row.kpi: row for row in db.session.scalars(select(KpiRule))}
+    rules = dict(scoring.DEFAULT_RULES)
+    for kpi in Kpi:
+        if row := stored.get(kpi.value):
+            rules[kpi] = Rule(weight=row.weight, full_at=row.full_at, zero_at=row.zero_at)
+    return rules
+
+
+def _rule_dict(rules: Mapping[Kpi, Rule]) -> dict[str, Any]:
+    return {
+        kpi.value: {"weight": r.weight, "full_at": r.full_at, "zero_at": r.zero_at}
+        for kpi, r in rules.items()
+    }
+
+
+def set_rules(rules: Mapping[Kpi, Rule], by: User) -> None:
+    """Change the weights and thresholds; published cards keep the rules they were frozen with."""
+    _check_quality_manager(by)
+    for kpi, problem in scoring.rule_problems(rules):
+        if problem == "weights_total":
+            total = sum(rule.weight for rule in rules.values())
+            raise RuleError(
+                _("The weights add up to %(total)s; they must add up to 100.", total=total), "weights"
+            )
+        if problem == "equal_thresholds":
+            raise RuleError(_("Full and zero points need different thresholds."), f"{kpi}-full_at")
+        raise RuleError(_("A weight cannot be negative."), f"{kpi}-weight")
+    before = rules_in_force()
+    if before == dict(rules):
+        return
+    stored = {row.kpi: row for row in db.session.scalars(select(KpiRule))}
+    for kpi, rule in rules.items():
+        row = stored.get(kpi.value) or KpiRule(kpi=kpi.value)
+        row.weight, row.full_at, row.zero_at = rule.weight, rule.full_at, rule.zero_at
+        db.session.add(row)
+    db.session.flush()
+    record(
+        "scorecard.rules_changed", None, before=_rule_dict(before), after=_rule_dict(rules), actor_id=by.id
+    )
+
+
+# --- Targets -----------------------------------------------------------------------------------
+
+
+def targets_of(supplier_id: int, year: int) -> dict[Kpi, float]:
+    rows = db.session.scalars(
+        select(SupplierTarget).where(SupplierTarget.supplier_id == supplier_id, SupplierTarget.year == year)
+    )
+    return {Kpi(row.kpi): row.value for row in rows}
+
+
+def set_targets(supplier: Supplier, year: int, targets: Mapping[Kpi, float | None], by: User) -> None:
+    """Set a supplier's targets for a year (None clears one); audited on the supplier."""
+    _check_quality_manager(by)
+    for kpi, value in targets.items():
+        if value is not None and value < 0:
+            raise RuleError(_("A target cannot be negative."), kpi.value)
+    stored = {
+        row.kpi: row
+        for row in db.session.scalars(
+            select(SupplierTarget).where(
+                SupplierTarget.supplier_id == supplier.id, SupplierTarget.year == year
+            )
+        )
+    }
+    before = {kpi: row.value for kpi, row in stored.items()}
+    for kpi, value in targets.items():
+        row = stored.get(kpi.value)
+        if value is None and row is not None:
+            db.session.delete(row)
+        elif value is not None and row is None:
+            db.session.add(SupplierTarget(supplier_id=supplier.id, year=year, kpi=kpi.value, value=value))
+        elif value is not None and row is not None:
+            row.value = value
+    after = {kpi.value: value for kpi, value in targets.items() if value is not None}
+    if after != before:
+        db.session.flush()
+        record(
+            "scorecard.targets_changed",
+            supplier,
+            before={"year": year, **before},
+            after={"year": year, **after},
+        )
+
+
+# --- Drafts and publications -------------------------------------------------------------------
+
+
+def drafts(
+    period: Period, supplier_ids: list[int] | None = None, now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
+    """Live cards: computed now from the data and the rules in force."""
+    return cards.build(period, now or utcnow(), rules_in_force(), supplier_ids)
+
+
+def latest_publication(period: Period) -> Publication | None:
+    return db.session.scalars(
+        select(Publication)
+        .where(Publication.period == period.key)
+        .order_by(Publication.version.desc())
+        .limit(1)
+    ).first()
+
+
+def publications_of(period: Period) -> list[Publication]:
+    return list(
+        db.session.scalars(
+            select(Publication).where(Publication.period == period.key).order_by(Publication.version.desc())
+        )
+    )
+
+
+def publish(period: Period, by: User, note: str = "", now: datetime | None = None) -> Publication:
+    """Freeze every supplier's card for the period as a new version; suppliers' managers are told."""
+    _check_quality_manager(by)
+    now = now or utcnow()
+    if not period.has_started(now):
+        raise RuleError(_("%(period)s has not started yet; there is nothing to publish.", period=period.key))
+    version = (
+        db.session.scalar(select(func.max(Publication.version)).where(Publication.period == period.key)) or 0
+    ) + 1
+    publication = Publication(
+        period=period.key,
+        version=version,
+        as_of=period.as_of(now),
+        published_at=now,
+        published_by_id=by.id,
+        published_by_name=by.name,
+        note=note.strip(),
+    )
+    db.session.add(publication)
+    db.session.flush()
+    numbers = cards.build(period, now, rules_in_force())
+    for supplier_id, card in numbers.items():
+        card["version"] = version
+        db.session.add(
+            Scorecard(
+                publication_id=publication.id,
+                supplier_id=supplier_id,
+                numbers=card,
+                digest=cards.digest(card),
+                score=card["score"],
+                grade=card["grade"],
+            )
+        )
+    db.session.flush()
+    record(
+        "scorecard.published",
+        publication,
+        after={
+            "period": period.key,
+            "version": version,
+            "as_of": publication.as_of.isoformat(),
+            "cards": len(numbers),
+        },
+        actor_id=by.id,
+    )
+    _tell_suppliers(period, numbers)
+    return publication
+
+
+def _tell_suppliers(period: Period, numbers: Mapping[int, Mapping[str, Any]]) -> None:
+    managers = db.session.scalars(
+        select(User).where(
+            User.supplier_id.in_(list(numbers)), User.role == Role.SUPPLIER_MANAGER, User.is_active_account
+        )
+    )
+    by_supplier: dict[int, list[User]] = {}
+    for user in managers:
+        by_supplier.setdefault(user.supplier_id or 0, []).append(user)
+    for supplier_id, people in by_supplier.items():
+        code = numbers[supplier_id]["supplier"]["code"]
+        path = f"/scorecards/{period.key}/suppliers/{supplier_id}"
+        notify(
+            people, NotificationKind.SCORECARD_PUBLISHED, {"supplier_code": code, "period": period.key}, path
+        )
+
+
+def published_card(period: Period, supplier_id: int, version: int | None = None) -> Scorecard | None:
+    """The supplier's card in the period's latest publication (or the given version)."""
+    query = (
+        select(Scorecard)
+        .join(Publication, Publication.id == Scorecard.publication_id)
+        .where(Publication.period == period.key, Scorecard.supplier_id == supplier_id)
+    )
+    if version is not None:
+        query = query.where(Publication.version == version)
+    return db.session.scalars(query.order_by(Publication.version.desc()).limit(1)).first()
+
+
+def published_cards(publication: Publication) -> list[Scorecard]:
+    return list(
+        db.session.scalars(
+            select(Scorecard).where(Scorecard.publication_id == publication.id).order_by(Scorecard.id)
+        )
+    )
+
+
+def published_periods_of(supplier_id: int) -> list[tuple[str, int, float | None, str | None]]:
+    """(period, latest version, score, grade) of every published card of a supplier, newest first."""
+    latest = (
+        select(Publication.period, func.max(Publication.version).label("version"))
+        .join(Scorecard, Scorecard.publication_id == Publication.id)
+        .where(Scorecard.supplier_id == supplier_id)
+        .group_by(Publication.period)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Publication.period, Publication.version, Scorecard.score, Scorecard.grade)
+        .join(latest, (latest.c.period == Publication.period) & (latest.c.version == Publication.version))
+        .join(Scorecard, Scorecard.publication_id == Publication.id)
+        .where(Scorecard.supplier_id == supplier_id)
+        .order_by(Publication.period.desc())
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
