@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from app.sampling.routes import bp as sampling_bp
     from app.scars.downloads import bp as scar_downloads_bp
     from app.scars.routes import bp as scars_bp
+    from app.scorecards.routes import bp as scorecards_bp
     from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
     from app.users.routes import bp as users_bp
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         scars_bp,
         scar_downloads_bp,
+        scorecards_bp,
         notifications_bp,
         audit_bp,
     ):

@@ -21,6 +21,8 @@ from app.reviews.demo import seed_demo_reviews
 from app.rules import taken
 from app.scars.cli import scar
 from app.scars.demo import seed_demo_scars
+from app.scorecards.cli import scorecards
+from app.scorecards.demo import seed_demo_scorecards
 from app.security import hash_password
 from app.standards.demo import seed_demo_quality
 from app.suppliers import services as supplier_services
@@ -110,6 +112,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_demo_lots()
     seed_demo_reviews(DEMO_PASSWORD)
     seed_demo_scars(DEMO_PASSWORD)
+    seed_demo_scorecards()
     db.session.commit()
     return logins
 
@@ -168,5 +171,5 @@ def send_outbox_command(loop: bool, interval: float) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (seed, users, outbox, audit, scar):
+    for group in (seed, users, outbox, audit, scar, scorecards):
         app.cli.add_command(group)

@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from app import create_app
 from app.auth.models import Role
 from app.certificates.demo import certificate_with_scan
+from app.db import utcnow
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.reviews import notices
 from app.reviews.services import Decision, claim, decide
 from app.scars import files as scar_files
 from app.scars import services as scar_services
+from app.scorecards import services as scorecard_services
+from app.scorecards.periods import Period
 from config import TestingConfig
 from tests import factories
 from tests.databases import backend_name, scratch_database
@@ -179,6 +182,10 @@ def world(app: Flask) -> SimpleNamespace:
             upload = factories.pdf_upload("8d.pdf")
             link = scar_files.attach(rows[f"scar_{x}"], upload, "", "D3", rows["reviewer"])
             rows[f"scar_file_{x}"] = link.attachment
+        # The current month's scorecards, published, for the matrix rows of the card routes.
+        with patch.object(scorecard_services, "notify"):
+            month = Period.containing(utcnow().date())
+            rows["publication"] = scorecard_services.publish(month, rows["quality_manager"])
         # The submissions and decisions above e-mailed people; tests start with an empty outbox.
         db.session.execute(delete(OutboxMessage))
         db.session.commit()

@@ -58,6 +58,16 @@ def history_for(*records: Any, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
     return history_of_records([(type(row).__name__, row.id) for row in records], limit=limit)
 
 
+def events_with_action(
+    action: str, *, object_id: int | None = None, limit: int = HISTORY_LIMIT
+) -> list[AuditEvent]:
+    """The events of one action (optionally on one record id), newest first, with their actors."""
+    query = select(AuditEvent).where(AuditEvent.action == action)
+    if object_id is not None:
+        query = query.where(AuditEvent.object_id == object_id)
+    return list(db.session.scalars(_with_people(query.order_by(AuditEvent.id.desc()).limit(limit))))
+
+
 def recent_events(limit: int = 10) -> list[AuditEvent]:
     """The latest audit events visible to the session, with their actors loaded."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)

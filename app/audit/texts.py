@@ -64,6 +64,9 @@ ACTION_TEXTS = {
     "scar.step_returned": _l("8D step returned to the supplier"),
     "scar.due_date_changed": _l("Due date of a step changed"),
     "scar.deadlines_changed": _l("SCAR deadlines changed"),
+    "scorecard.rules_changed": _l("Scorecard weights and thresholds changed"),
+    "scorecard.targets_changed": _l("Supplier's yearly targets changed"),
+    "scorecard.published": _l("Scorecards published"),
     "scar.attachment_added": _l("File attached to the SCAR"),
     "scar.closed_effective": _l("SCAR closed: the fix held on the next lots"),
     "scar.reopened": _l("SCAR reopened: a lot failed after the fix"),
@@ -88,6 +91,7 @@ TYPE_LABELS = {
     "Lot": _l("Lot"),
     "Scar": _l("SCAR"),
     "DeadlinePolicy": _l("SCAR deadlines"),
+    "Publication": _l("Scorecard publication"),
 }
 
 FIELD_LABELS = {

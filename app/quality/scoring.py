@@ -112,7 +112,7 @@ def group_weights(rules: Mapping[Kpi, Rule]) -> dict[Group, int]:
 
 def rule_problems(rules: Mapping[Kpi, Rule]) -> list[tuple[Kpi | None, str]]:
     """What is wrong with a set of rules: (KPI or None for the whole set, problem code)."""
-    problems: list[tuple[Kpi | None, str]] = []
+    problems: list[tuple[Kpi | None, str]] = [(kpi, "missing") for kpi in Kpi if kpi not in rules]
     for kpi, rule in rules.items():
         if rule.weight < 0:
             problems.append((kpi, "negative_weight"))

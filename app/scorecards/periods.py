@@ -22,7 +22,7 @@ class Period:
     @classmethod
     def parse(cls, key: str) -> Period | None:
         """`2026-10` or `2026-Q4`; None for anything else."""
-        match = _KEY.match(key or "")
+        match = _KEY.fullmatch(key or "")
         if not match or not 2000 <= int(match[1]) <= 2999:
             return None
         year = int(match[1])

@@ -60,9 +60,11 @@ def set_rules(rules: Mapping[Kpi, Rule], by: User) -> None:
             raise RuleError(
                 _("The weights add up to %(total)s; they must add up to 100.", total=total), "weights"
             )
+        if problem == "missing":
+            raise RuleError(_("Give a weight and both thresholds for every KPI."), f"{kpi}_weight")
         if problem == "equal_thresholds":
-            raise RuleError(_("Full and zero points need different thresholds."), f"{kpi}-full_at")
-        raise RuleError(_("A weight cannot be negative."), f"{kpi}-weight")
+            raise RuleError(_("Full and zero points need different thresholds."), f"{kpi}_full_at")
+        raise RuleError(_("A weight cannot be negative."), f"{kpi}_weight")
     before = rules_in_force()
     if before == dict(rules):
         return
@@ -110,14 +112,15 @@ def set_targets(supplier: Supplier, year: int, targets: Mapping[Kpi, float | Non
             db.session.add(SupplierTarget(supplier_id=supplier.id, year=year, kpi=kpi.value, value=value))
         elif value is not None and row is not None:
             row.value = value
-    after = {kpi.value: value for kpi, value in targets.items() if value is not None}
+    db.session.flush()
+    after = {kpi.value: value for kpi, value in targets_of(supplier.id, year).items()}
     if after != before:
-        db.session.flush()
         record(
             "scorecard.targets_changed",
             supplier,
             before={"year": year, **before},
             after={"year": year, **after},
+            actor_id=by.id,
         )
 
 
@@ -234,8 +237,8 @@ def published_cards(publication: Publication) -> list[Scorecard]:
     )
 
 
-def published_periods_of(supplier_id: int) -> list[tuple[str, int, float | None, str | None]]:
-    """(period, latest version, score, grade) of every published card of a supplier, newest first."""
+def published_periods_of(supplier_id: int) -> list[tuple[Period, int, datetime, float | None, str | None]]:
+    """(period, latest version, published at, score, grade) of a supplier's published cards, newest first."""
     latest = (
         select(Publication.period, func.max(Publication.version).label("version"))
         .join(Scorecard, Scorecard.publication_id == Publication.id)
@@ -244,10 +247,27 @@ def published_periods_of(supplier_id: int) -> list[tuple[str, int, float | None,
         .subquery()
     )
     rows = db.session.execute(
-        select(Publication.period, Publication.version, Scorecard.score, Scorecard.grade)
+        select(
+            Publication.period,
+            Publication.version,
+            Publication.published_at,
+            Scorecard.score,
+            Scorecard.grade,
+        )
         .join(latest, (latest.c.period == Publication.period) & (latest.c.version == Publication.version))
         .join(Scorecard, Scorecard.publication_id == Publication.id)
         .where(Scorecard.supplier_id == supplier_id)
-        .order_by(Publication.period.desc())
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    found = [(Period.parse(key), version, at, score, grade) for key, version, at, score, grade in rows]
+    cards = [(period, *rest) for period, *rest in found if period is not None]
+    return sorted(cards, key=lambda card: (card[0].end, card[0].months), reverse=True)  # type: ignore[return-value]
+
+
+def latest_publications(periods: list[str]) -> dict[str, Publication]:
+    """The latest publication of each of these periods that has one (one query)."""
+    found: dict[str, Publication] = {}
+    for publication in db.session.scalars(
+        select(Publication).where(Publication.period.in_(periods)).order_by(Publication.version)
+    ):
+        found[publication.period] = publication
+    return found

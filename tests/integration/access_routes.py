@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from app.auth.models import Role
+from app.db import utcnow
+from app.scorecards.periods import Period
 
 ALL = frozenset(Role)
 INTERNAL = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER, Role.ADMIN})
@@ -60,6 +62,16 @@ def _notification(w, own):  # type: ignore[no-untyped-def]
     return getattr(
         w, f"notification_{getattr(w, 'me', 'inspector_a')}" if own else "notification_inspector_b"
     )
+
+
+def _period() -> str:
+    """The month the world's scorecards are published for: the current one."""
+    return Period.containing(utcnow().date()).key
+
+
+def _card(w, own):  # type: ignore[no-untyped-def]
+    """A supplier's card of the world's published period (suppliers see published cards only)."""
+    return f"/scorecards/{_period()}/suppliers/{_supplier(w, own)}"
 
 
 PUBLIC_ENDPOINTS = {
@@ -220,6 +232,15 @@ ROUTES: dict[str, Route] = {
         ALL,
         True,
     ),
+    "scorecards.index": Route("GET", lambda w, o: "/scorecards", ALL),
+    "scorecards.rules": Route("GET", lambda w, o: "/scorecards/rules", INTERNAL),
+    "scorecards.period": Route("GET", lambda w, o: f"/scorecards/{_period()}", INTERNAL),
+    "scorecards.publish": Route("POST", lambda w, o: f"/scorecards/{_period()}/publish", QM),
+    "scorecards.card": Route("GET", lambda w, o: _card(w, o), ALL, True),
+    "scorecards.card_pdf": Route("GET", lambda w, o: f"{_card(w, o)}/card.pdf", ALL, True),
+    "scorecards.lots": Route("GET", lambda w, o: f"{_card(w, o)}/lots?list=decided", ALL, True),
+    "scorecards.scars": Route("GET", lambda w, o: f"{_card(w, o)}/scars?list=due", ALL, True),
+    "scorecards.targets": Route("GET", lambda w, o: f"/suppliers/{_supplier(w, o)}/targets", INTERNAL, True),
     "audit.index": Route("GET", lambda w, o: "/audit", INTERNAL),
     "audit.export": Route("GET", lambda w, o: "/audit/export.csv", INTERNAL),
     "notifications.index": Route("GET", lambda w, o: "/notifications", ALL),

@@ -217,7 +217,7 @@ def test_every_recorded_action_code_has_a_sentence(app):
 
 def test_unknown_codes_are_shown_as_they_are(app):
     with app.test_request_context():
-        assert "scorecard.published" in describe(SimpleNamespace(action="scorecard.published"))
+        assert "supplier.merged" in describe(SimpleNamespace(action="supplier.merged"))
 
 
 def test_changed_fields_lists_only_what_changed(app):

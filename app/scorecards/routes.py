@@ -1,0 +1,299 @@
+"""Scorecard pages: periods, the ranking and publishing, a supplier's card and its PDF, the lists
+behind its figures, the scoring rules and a supplier's yearly targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.audit.queries import events_with_action
+from app.auth.models import Role
+from app.db import utcnow
+from app.forms import show_rule_error
+from app.quality.scoring import GROUPS, Kpi
+from app.rules import RuleError
+from app.scorecards import charts, drilldown, ranking, report, services, texts
+from app.scorecards.cards import digest
+from app.scorecards.forms import PublishForm, RulesForm, TargetsForm, rule_fields
+from app.scorecards.kpis import Window
+from app.scorecards.models import Publication
+from app.scorecards.periods import MONTH, QUARTER, Period
+from app.security import ANY_ROLE, INTERNAL, form_view, roles_required
+from app.suppliers.models import Supplier
+from app.tenancy import get_or_404
+
+bp = Blueprint("scorecards", __name__)
+
+RECENT_MONTHS = 12
+RECENT_QUARTERS = 4
+WORDS = {
+    "kpi_labels": texts.KPI_LABELS,
+    "formulas": texts.FORMULAS,
+    "group_labels": texts.GROUP_LABELS,
+    "kpi_value": texts.kpi_value,
+    "period_label": texts.period_label,
+    "scoring_rule": texts.SCORING_RULE,
+    "groups": GROUPS,
+}
+
+
+def _period(key: str) -> Period:
+    period = Period.parse(key)
+    if period is None or not period.has_started(utcnow()):
+        abort(404)
+    return period
+
+
+@bp.route("/scorecards")
+@roles_required(ANY_ROLE)
+def index():
+    """Internal users: the recent months and quarters with their publications. Suppliers: their
+    published cards."""
+    if not current_user.is_internal:
+        cards = services.published_periods_of(current_user.supplier_id)
+        return render_template("scorecards/supplier_index.html", cards=cards, **WORDS)
+    today = utcnow().date()
+    months = Period.containing(today, MONTH).recent(RECENT_MONTHS)[::-1]
+    quarters = Period.containing(today, QUARTER).recent(RECENT_QUARTERS)[::-1]
+    latest = services.latest_publications([p.key for p in (*months, *quarters)])
+    return render_template("scorecards/index.html", months=months, quarters=quarters, latest=latest, **WORDS)
+
+
+@bp.route("/scorecards/<period_key>")
+@roles_required(INTERNAL)
+def period(period_key: str):
+    """Every supplier ranked for the period: live, or as published in `?version=N`."""
+    shown = _period(period_key)
+    publications = services.publications_of(shown)
+    version = request.args.get("version", type=int)
+    publication = next((p for p in publications if p.version == version), None)
+    if version is not None and publication is None:
+        abort(404)
+    now = utcnow()
+    standings = ranking.published(publication) if publication else ranking.live(shown, now)
+    return render_template(
+        "scorecards/period.html",
+        period=shown,
+        standings=standings,
+        publication=publication,
+        publications=publications,
+        as_of=publication.as_of if publication else shown.as_of(now),
+        running=not shown.is_over(now),
+        form=PublishForm() if current_user.role == Role.QUALITY_MANAGER else None,
+        **WORDS,
+    )
+
+
+@bp.route("/scorecards/<period_key>/publish", methods=["POST"])
+@roles_required(Role.QUALITY_MANAGER)
+@form_view
+def publish(period_key: str):
+    """Freeze every supplier's card for the period as a new version."""
+    shown = _period(period_key)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        publication = services.publish(shown, current_user, note=form.note.data or "")
+    except RuleError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("scorecards.period", period_key=shown.key))
+    flash(
+        _(
+            "%(period)s published as version %(version)s.",
+            period=texts.period_label(shown),
+            version=publication.version,
+        ),
+        "success",
+    )
+    return redirect(url_for("scorecards.period", period_key=shown.key, version=publication.version))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The card on show: a live draft (publication None) or a published version."""
+
+    period: Period
+    supplier: Supplier
+    card: dict[str, Any]
+    digest: str
+    publication: Publication | None
+
+    @property
+    def window(self) -> Window:
+        return Window(self.period.start, datetime.fromisoformat(self.card["as_of"]))
+
+    @property
+    def version(self) -> int | None:
+        return self.publication.version if self.publication else None
+
+
+def _shown(period_key: str, supplier_id: int) -> Shown:
+    """Internal users see the live draft unless they ask for `?version=N`; suppliers see the latest
+    published version (or the one asked for) and nothing else."""
+    shown = _period(period_key)
+    supplier = get_or_404(Supplier, supplier_id)
+    version = request.args.get("version", type=int)
+    if current_user.is_internal and version is None:
+        card = services.drafts(shown, [supplier.id])[supplier.id]
+        return Shown(shown, supplier, card, digest(card), None)
+    stored = services.published_card(shown, supplier.id, version)
+    if stored is None:
+        abort(404)
+    return Shown(shown, supplier, stored.numbers, stored.digest, stored.publication)
+
+
+@bp.route("/scorecards/<period_key>/suppliers/<int:supplier_id>")
+@roles_required(ANY_ROLE)
+def card(period_key: str, supplier_id: int):
+    """A supplier's card: KPIs against targets, score and grade, trend, Pareto, lists, formulas."""
+    shown = _shown(period_key, supplier_id)
+    standing = None
+    if current_user.is_internal:
+        standings = (
+            ranking.published(shown.publication)
+            if shown.publication
+            else ranking.live(shown.period, utcnow())
+        )
+        standing = ranking.rank_of(standings, supplier_id), len(standings)
+    return render_template(
+        "scorecards/card.html",
+        shown=shown,
+        card=shown.card,
+        standing=standing,
+        versions=services.publications_of(shown.period) if current_user.is_internal else [],
+        trend_chart=charts.trend_chart(shown.card),
+        pareto_chart=charts.pareto_chart(shown.card),
+        drill_down=texts.DRILL_DOWN,
+        **WORDS,
+    )
+
+
+@bp.route("/scorecards/<period_key>/suppliers/<int:supplier_id>/card.pdf")
+@roles_required(ANY_ROLE)
+def card_pdf(period_key: str, supplier_id: int):
+    """The card as an A4 PDF, from the same numbers as the page."""
+    shown = _shown(period_key, supplier_id)
+    body = report.render(shown.card, shown.digest, shown.version, utcnow())
+    suffix = f"v{shown.version}" if shown.version else "draft"
+    name = f"{shown.supplier.code}-{shown.period.key}-{suffix}.pdf"
+    return Response(
+        body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _list_args(shown: Shown) -> dict[str, Any]:
+    args: dict[str, Any] = {"period_key": shown.period.key, "supplier_id": shown.supplier.id}
+    if shown.version:
+        args["version"] = shown.version
+    return args
+
+
+@bp.route("/scorecards/<period_key>/suppliers/<int:supplier_id>/lots")
+@roles_required(ANY_ROLE)
+def lots(period_key: str, supplier_id: int):
+    """The lots behind LAR, PPM, first pass, rejected quantity and capability, with their totals."""
+    shown = _shown(period_key, supplier_id)
+    try:
+        which = drilldown.LotList(request.args.get("list", drilldown.LotList.DECIDED))
+    except ValueError:
+        abort(404)
+    lines = drilldown.lots(supplier_id, shown.window, which)
+    return render_template(
+        "scorecards/lots.html", shown=shown, which=which, lines=lines, args=_list_args(shown), **WORDS
+    )
+
+
+@bp.route("/scorecards/<period_key>/suppliers/<int:supplier_id>/scars")
+@roles_required(ANY_ROLE)
+def scars(period_key: str, supplier_id: int):
+    """The 8D steps due (on-time rate), the SCARs closed (days to close) or open at the end."""
+    shown = _shown(period_key, supplier_id)
+    try:
+        which = drilldown.ScarList(request.args.get("list", drilldown.ScarList.STEPS_DUE))
+    except ValueError:
+        abort(404)
+    if which == drilldown.ScarList.STEPS_DUE:
+        lines: list[Any] = drilldown.steps_due(supplier_id, shown.window)
+    else:
+        lines = drilldown.scars(supplier_id, shown.window, which)
+    return render_template(
+        "scorecards/scars.html", shown=shown, which=which, lines=lines, args=_list_args(shown), **WORDS
+    )
+
+
+@bp.route("/scorecards/rules", methods=["GET", "POST"])
+@roles_required(INTERNAL)
+@form_view
+def rules():
+    """The weights and thresholds in force; a quality manager changes them (drafts only)."""
+    form = RulesForm()
+    editable = current_user.role == Role.QUALITY_MANAGER
+    status = 200
+    if request.method == "GET":
+        form.fill(services.rules_in_force())
+    elif not editable:
+        abort(403)
+    elif form.validate_on_submit():
+        try:
+            services.set_rules(form.rules(), current_user)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(_("Scoring rules saved. Drafts use them now; published cards keep theirs."), "success")
+            return redirect(url_for("scorecards.rules"))
+        status = 422
+    else:
+        status = 422
+    return render_template(
+        "scorecards/rules.html",
+        form=form,
+        editable=editable,
+        fields={kpi: rule_fields(form, kpi) for kpi in Kpi},
+        total=sum(int(form[f"{kpi}_weight"].data or 0) for kpi in Kpi),
+        history=events_with_action("scorecard.rules_changed"),
+        **WORDS,
+    ), status
+
+
+@bp.route("/suppliers/<int:supplier_id>/targets", methods=["GET", "POST"])
+@roles_required(INTERNAL)
+@form_view
+def targets(supplier_id: int):
+    """A supplier's yearly targets (`?year=`); a quality manager sets them."""
+    supplier = get_or_404(Supplier, supplier_id)
+    year = request.args.get("year", utcnow().year, type=int)
+    if not 2000 <= year <= 2999:
+        abort(404)
+    form = TargetsForm()
+    editable = current_user.role == Role.QUALITY_MANAGER
+    status = 200
+    if request.method == "GET":
+        form.fill(services.targets_of(supplier.id, year))
+    elif not editable:
+        abort(403)
+    elif form.validate_on_submit():
+        try:
+            services.set_targets(supplier, year, form.targets(), current_user)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(_("Targets of %(code)s for %(year)s saved.", code=supplier.code, year=year), "success")
+            return redirect(url_for("scorecards.targets", supplier_id=supplier.id, year=year))
+        status = 422
+    else:
+        status = 422
+    return render_template(
+        "scorecards/targets.html",
+        supplier=supplier,
+        year=year,
+        form=form,
+        editable=editable,
+        history=events_with_action("scorecard.targets_changed", object_id=supplier.id),
+        **WORDS,
+    ), status
