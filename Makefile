@@ -54,9 +54,12 @@ bench: install
 	$(BIN)/python -m bench.import_measurements
 	$(BIN)/python -m bench.evaluate_lot
 	$(BIN)/python -m bench.review_queue
+	$(BIN)/python -m bench.scorecard_pdf
+	$(BIN)/python -m bench.scorecard_kpis
 	$(BIN)/python -m bench.import_measurements --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 	$(BIN)/python -m bench.evaluate_lot --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 	$(BIN)/python -m bench.review_queue --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
+	$(BIN)/python -m bench.scorecard_kpis --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
