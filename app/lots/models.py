@@ -109,6 +109,9 @@ class Lot(SupplierOwned, TimestampMixin, db.Model):
         Index("ix_lot_state_submitted", "state", "submitted_at"),
         # Decisions per period (home figures, scorecards).
         Index("ix_lot_decided", "decided_at"),
+        # The scorecards' decided lots of a window: SQLite otherwise reads every decided lot
+        # through the state index (1.4 s for 100 suppliers' cards over 100k lots, 0.14 s with it).
+        Index("ix_lot_state_decided", "state", "decided_at"),
     )
 
     @property

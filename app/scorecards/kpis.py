@@ -132,6 +132,7 @@ def answered_on_time() -> ColumnElement[bool]:
     last_reopening = (
         select(func.max(ScarLot.created_at))
         .where(ScarLot.scar_id == ScarStep.scar_id, ScarLot.role == "reopened")
+        .correlate(ScarStep)  # the counted step's own SCAR, not any reopened SCAR
         .scalar_subquery()
     )
     return exists().where(

@@ -459,6 +459,28 @@ def test_after_a_reopening_only_later_answers_count_for_d4_to_d8(app, world):
         assert f.values()[Kpi.ON_TIME] == 66.7
 
 
+def test_a_reopening_of_one_scar_leaves_the_answers_to_other_scars_alone(app, world):
+    with app.app_context():
+        m = _maker(world, "REO2")
+        reopened, other = _scar(m, "Burrs"), _scar(m, "Scratches")
+        lot = factories.lot(m.site, m.part, m.inspector, "R-2")
+        db.session.add(
+            ScarLot(
+                supplier_id=m.id,
+                scar_id=reopened.id,
+                lot_id=lot.id,
+                role="reopened",
+                created_at=_at(2026, 10, 20),
+            )
+        )
+        _set(ScarStep, _step(other, "D4").id, due_on=date(2026, 10, 15))
+        _submitted_at(m, _step(other, "D4"), _at(2026, 10, 10))  # on time; the other SCAR reopened later
+
+        f = _figures(m)
+        # Due in October: the other SCAR's D4 alone, answered on time -> 1 of 1.
+        assert (f.steps_due, f.steps_on_time) == (1, 1)
+
+
 def test_mean_days_to_close_covers_the_scars_closed_in_the_window_in_utc_days(app, world):
     with app.app_context():
         _local_time_zone_on_postgresql()
