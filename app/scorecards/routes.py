@@ -133,13 +133,15 @@ class Shown:
         return self.publication.version if self.publication else None
 
 
-def _shown(period_key: str, supplier_id: int) -> Shown:
+def _shown(period_key: str, supplier_id: int, numbers: bool = True) -> Shown:
     """Internal users see the live draft unless they ask for `?version=N`; suppliers see the latest
     published version (or the one asked for) and nothing else."""
     shown = _period(period_key)
     supplier = get_or_404(Supplier, supplier_id)
     version = request.args.get("version", type=int)
     if current_user.is_internal and version is None:
+        if not numbers:  # the lists behind a draft need its window, not its figures
+            return Shown(shown, supplier, {"as_of": shown.as_of(utcnow()).isoformat()}, "", None)
         card = services.drafts(shown, [supplier.id])[supplier.id]
         return Shown(shown, supplier, card, digest(card), None)
     stored = services.published_card(shown, supplier.id, version)
@@ -198,7 +200,7 @@ def _list_args(shown: Shown) -> dict[str, Any]:
 @roles_required(ANY_ROLE)
 def lots(period_key: str, supplier_id: int):
     """The lots behind LAR, PPM, first pass, rejected quantity and capability, with their totals."""
-    shown = _shown(period_key, supplier_id)
+    shown = _shown(period_key, supplier_id, numbers=False)
     try:
         which = drilldown.LotList(request.args.get("list", drilldown.LotList.DECIDED))
     except ValueError:
@@ -213,7 +215,7 @@ def lots(period_key: str, supplier_id: int):
 @roles_required(ANY_ROLE)
 def scars(period_key: str, supplier_id: int):
     """The 8D steps due (on-time rate), the SCARs closed (days to close) or open at the end."""
-    shown = _shown(period_key, supplier_id)
+    shown = _shown(period_key, supplier_id, numbers=False)
     try:
         which = drilldown.ScarList(request.args.get("list", drilldown.ScarList.STEPS_DUE))
     except ValueError:
