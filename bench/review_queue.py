@@ -205,12 +205,21 @@ class Plan:
         return list(dict.fromkeys(found))
 
 
-def explain(conn: Any, statement: str, parameters: Any) -> Plan:
+def explain(
+    conn: Any,
+    statement: str,
+    parameters: Any,
+    *,
+    label: Callable[[str], str] = label_of,
+    analyze: bool = False,
+) -> Plan:
+    """The statement's plan, named by `label`; on PostgreSQL with `analyze`, as run (JIT shows)."""
     if conn.dialect.name == "sqlite":
         rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-        return _sqlite_plan(label_of(statement), [row[3] for row in rows])
-    lines = [row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()]
-    return _postgres_plan(label_of(statement), lines)
+        return _sqlite_plan(label(statement), [row[3] for row in rows])
+    prefix = "EXPLAIN (ANALYZE) " if analyze else "EXPLAIN "
+    lines = [row[0] for row in conn.exec_driver_sql(prefix + statement, parameters).all()]
+    return _postgres_plan(label(statement), lines)
 
 
 def _table(name: str) -> str:

@@ -47,7 +47,7 @@ from bench.import_measurements import (
     scratch_database,
     server_reachable,
 )
-from bench.review_queue import Plan, QueryLog, _node, _postgres_plan, _sqlite_plan, _without_cost
+from bench.review_queue import Plan, QueryLog, _node, _without_cost, explain
 
 WARM_UP = 3
 REPLAYS = 5
@@ -214,19 +214,14 @@ def describe_figures(found: dict[int, Any]) -> str:
 # --- Query plans -----------------------------------------------------------------------------------
 
 
-def explain(conn: Any, statement: str, parameters: Any) -> Plan:
-    if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-        return _sqlite_plan(label_of(statement), [row[3] for row in rows])
-    rows = conn.exec_driver_sql("EXPLAIN (ANALYZE) " + statement, parameters).all()  # (costs: JIT shows)
-    return _postgres_plan(label_of(statement), [row[0] for row in rows])
-
-
 def plans_of(engine: Any, log: QueryLog, call: Callable[[], object]) -> list[Plan]:
     """EXPLAIN every statement that one call runs."""
     statements = statements_of(log, call)
     with engine.connect() as conn:
-        plans = [explain(conn, statement, parameters) for statement, parameters in statements]
+        plans = [
+            explain(conn, statement, parameters, label=label_of, analyze=True)
+            for statement, parameters in statements
+        ]
         conn.rollback()
     return plans
 
