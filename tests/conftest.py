@@ -211,3 +211,21 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     match = CSRF_RE.search(client.get(path).get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+def count_page_statements(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
+    """The SQL statements one GET of `url` runs (it must answer 200), and the page."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(statements), response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
@@ -24,7 +24,7 @@ from app.rules import RuleError
 from app.sampling.models import SwitchingEvent
 from app.suppliers.models import Site
 from tests import factories
-from tests.conftest import csrf_token, login_as
+from tests.conftest import count_page_statements, csrf_token, login_as
 
 WRONG = "not-my-password-1"
 
@@ -367,28 +367,12 @@ def test_the_supplier_sees_the_decision_and_its_reason(client, app, world):
 # --- Queue and home ----------------------------------------------------------------------------
 
 
-def _count_queries(app, client, url: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        html = client.get(url).get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements), html
-
-
 def test_the_queue_lists_waiting_lots_assigned_suppliers_first_without_n_plus_1(client, app, world):
     with app.app_context():
         db.session.add(ReviewerAssignment(supplier_id=world.supplier_b, user_id=world.reviewer.id))
         db.session.commit()
     login_as(client, world.reviewer)
-    few, html = _count_queries(app, client, "/review")
+    few, html = count_page_statements(app, client, "/review")
     # Supplier B is assigned: its lot comes first even though A's were submitted earlier.
     assert html.index("B-0002") < html.index("A-0002")
     assert "A-0001" not in html  # a draft is not waiting
@@ -398,7 +382,7 @@ def test_the_queue_lists_waiting_lots_assigned_suppliers_first_without_n_plus_1(
         for i in range(6):
             factories.submitted_lot(site, part, inspector, f"Q-{i}")
         db.session.commit()
-    many, html = _count_queries(app, client, "/review")
+    many, html = count_page_statements(app, client, "/review")
     assert "Q-5" in html
     assert many == few
 

@@ -9,7 +9,7 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.db import utcnow
@@ -22,7 +22,7 @@ from app.scars import services, steps
 from app.scars.models import DeadlinePolicy, Scar, ScarLot, ScarState, StepState
 from app.suppliers.models import Site
 from tests import factories
-from tests.conftest import csrf_token, login_as
+from tests.conftest import count_page_statements, csrf_token, login_as
 
 WRONG = "not-my-password-1"
 
@@ -567,30 +567,14 @@ def test_the_list_filters_by_state_supplier_part_severity_and_overdue(client, ap
     assert "No part has the number NOPE" in client.get("/scars?part=NOPE").get_data(as_text=True)
 
 
-def _count_queries(app, client, url: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        html = client.get(url).get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements), html
-
-
 def test_the_list_runs_the_same_queries_however_many_scars_it_shows(client, app, world):
     login_as(client, world.reviewer)
-    few, _html = _count_queries(app, client, "/scars")
+    few, _html = count_page_statements(app, client, "/scars")
     with app.app_context():
         for i in range(6):
             raise_scar(world, part_of="ab"[i % 2], title=f"Many {i}")
         db.session.commit()
-    many, html = _count_queries(app, client, "/scars")
+    many, html = count_page_statements(app, client, "/scars")
     assert "Many 5" in html
     assert many == few
 

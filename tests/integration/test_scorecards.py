@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.db import utcnow
@@ -15,7 +15,7 @@ from app.scorecards.models import KpiRule, Publication, Scorecard, SupplierTarge
 from app.scorecards.periods import Period
 from app.suppliers.models import Site
 from tests import factories
-from tests.conftest import csrf_token, login_as
+from tests.conftest import count_page_statements, csrf_token, login_as
 
 MONTH = Period.containing(utcnow().date()).key
 DIGEST = re.compile(r'<code class="digest" id="digest">([0-9a-f]{64})</code>')
@@ -45,23 +45,6 @@ def _stored(app, supplier_id: int, version: int = 1) -> Scorecard:  # type: igno
         ).one()
         db.session.expunge(card)
         return card
-
-
-def _count_statements(app, client, url: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
 
 
 # --- The card ----------------------------------------------------------------------------------
@@ -174,23 +157,23 @@ def test_reviewers_cannot_publish(client, world):
 
 def test_the_ranking_orders_by_score_and_costs_the_same_queries_for_more_suppliers(client, app, world):
     login_as(client, world.reviewer)
-    few, html = _count_statements(app, client, f"/scorecards/{MONTH}")
+    few, html = count_page_statements(app, client, f"/scorecards/{MONTH}")
     assert "ALPHA" in html and "BRAVO" in html
     with app.app_context():
         for i in range(5):
             factories.supplier(f"EXTRA{i}")
         db.session.commit()
-    more, html = _count_statements(app, client, f"/scorecards/{MONTH}")
+    more, html = count_page_statements(app, client, f"/scorecards/{MONTH}")
     assert more == few
     # Suppliers without data have no rank and come last.
     assert html.index("ALPHA") < html.index("EXTRA0")
-    published_few, _ = _count_statements(app, client, f"/scorecards/{MONTH}?version=1")
+    published_few, _ = count_page_statements(app, client, f"/scorecards/{MONTH}?version=1")
     assert published_few <= few
 
 
 def test_the_card_costs_the_same_queries_however_many_lots(client, app, world):
     login_as(client, world.reviewer)
-    few, _ = _count_statements(app, client, _card_url(world.supplier_a))
+    few, _ = count_page_statements(app, client, _card_url(world.supplier_a))
     with app.app_context():
         from app.auth.models import User
         from app.reviews.services import Decision, claim, decide
@@ -202,7 +185,7 @@ def test_the_card_costs_the_same_queries_however_many_lots(client, app, world):
             claim(lot, reviewer)
             decide(lot, reviewer, Decision.REJECT, reason="Burrs", password=factories.PASSWORD, version=None)
         db.session.commit()
-    more, html = _count_statements(app, client, _card_url(world.supplier_a))
+    more, html = count_page_statements(app, client, _card_url(world.supplier_a))
     assert more == few
     assert "A-023" in html  # listed among the rejected lots
 
