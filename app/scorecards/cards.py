@@ -68,7 +68,7 @@ def build(
     ids = [supplier.id for supplier in suppliers]
     span = window(period, now)
     trend = {p: kpis.figures(window(p, now), ids) for p in period.recent(TREND_PERIODS)}
-    targets = _targets(ids, period.year)
+    targets = targets_of(ids, period.year)
     pareto, rejected, scars = _pareto(span, ids), _rejected_lots(span, ids), _open_scars(span, ids)
     cards = {}
     for supplier in suppliers:
@@ -117,7 +117,8 @@ def _trend_point(period: Period, figures: Figures, rules: Mapping[Kpi, Rule]) ->
     }
 
 
-def _targets(supplier_ids: list[int], year: int) -> dict[int, dict[Kpi, float]]:
+def targets_of(supplier_ids: list[int], year: int) -> dict[int, dict[Kpi, float]]:
+    """Each supplier's targets for the year, by KPI (one query)."""
     rows = db.session.execute(
         select(SupplierTarget.supplier_id, SupplierTarget.kpi, SupplierTarget.value).where(
             SupplierTarget.supplier_id.in_(supplier_ids), SupplierTarget.year == year

@@ -83,10 +83,7 @@ def set_rules(rules: Mapping[Kpi, Rule], by: User) -> None:
 
 
 def targets_of(supplier_id: int, year: int) -> dict[Kpi, float]:
-    rows = db.session.scalars(
-        select(SupplierTarget).where(SupplierTarget.supplier_id == supplier_id, SupplierTarget.year == year)
-    )
-    return {Kpi(row.kpi): row.value for row in rows}
+    return cards.targets_of([supplier_id], year).get(supplier_id, {})
 
 
 def set_targets(supplier: Supplier, year: int, targets: Mapping[Kpi, float | None], by: User) -> None:
