@@ -9,6 +9,8 @@ from typing import Any, Protocol
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.scorecards.texts import KPI_LABELS
+
 # Every action code passed to `record(...)`, and the ones of features on their way in.
 # tests/integration/test_audit.py fails when the source records a code that has no sentence here.
 ACTION_TEXTS = {
@@ -95,6 +97,9 @@ TYPE_LABELS = {
 }
 
 FIELD_LABELS = {
+    # Scorecard rules and targets are keyed by KPI.
+    **{kpi.value: label for kpi, label in KPI_LABELS.items()},
+    "year": _l("Year"),
     "code": _l("Code"),
     "legal_name": _l("Legal name"),
     "country": _l("Country"),

@@ -267,6 +267,8 @@ def test_targets_are_set_per_year_and_shown_on_the_card(client, app, world):
         )
     html = client.get(_card_url(world.supplier_a)).get_data(as_text=True)
     assert "97.5 %" in html and "1,500" in html
+    history = client.get(url).get_data(as_text=True)  # the change, in words
+    assert '<span class="text-muted">Lot acceptance rate:</span>' in history
 
 
 def test_a_suppliers_list_shows_its_published_cards_only(client, app, world):
