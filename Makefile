@@ -50,7 +50,7 @@ messages: install-dev
 
 # Speed benches (bench/README.md): on SQLite, then on PostgreSQL when KENSA_BENCH_PG_URL answers.
 bench: KENSA_BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench.import_measurements
 	$(BIN)/python -m bench.evaluate_lot
 	$(BIN)/python -m bench.review_queue
