@@ -31,7 +31,8 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Each worker builds the app itself, so no database connection is ever shared across a fork.
 preload_app = False
 # The heartbeat file on a RAM disk: a slow disk must not make the arbiter think a worker hung.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+_SHM = "/dev/shm"  # noqa: S108 - gunicorn only keeps its heartbeat files there
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 # Only the reverse proxy on these addresses may set X-Forwarded-* (gunicorn's own check; Kensa's
 # PROXY_FIX_* settings say how many proxies set each header).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
