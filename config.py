@@ -67,6 +67,11 @@ class Config:
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     # Deliver the outbox right after the request's commit (development convenience).
     OUTBOX_SEND_AFTER_REQUEST = False
+    # Background jobs (PDF batches, e-mail) on Redis; without it they run from the CLI.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOB_QUEUE = os.environ.get("KENSA_JOB_QUEUE", "kensa")
+    # Where published scorecard PDFs are kept (<folder>/<period>/<file>); default instance/scorecards.
+    SCORECARD_PDF_FOLDER = os.environ.get("SCORECARD_PDF_FOLDER") or None
     # Absolute base for links in e-mails; falls back to the request's host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
@@ -96,6 +101,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     MAIL_BACKEND = "null"
+    REDIS_URL = None  # tests that queue jobs name their Redis themselves
     # Argon2 at full cost would make hundreds of test logins slow; the parameters
     # are still Argon2id, only cheaper.
     ARGON2_TIME_COST = 1

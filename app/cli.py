@@ -15,6 +15,7 @@ from app.auth.models import Role, User
 from app.auth.passwords import password_problems
 from app.certificates.demo import seed_demo_certificates
 from app.extensions import db
+from app.jobs.cli import jobs
 from app.lots.demo import seed_demo_lots
 from app.outbox.services import deliver_pending
 from app.reviews.demo import seed_demo_reviews
@@ -171,5 +172,5 @@ def send_outbox_command(loop: bool, interval: float) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (seed, users, outbox, audit, scar, scorecards):
+    for group in (seed, users, outbox, audit, scar, scorecards, jobs):
         app.cli.add_command(group)

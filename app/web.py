@@ -38,7 +38,7 @@ def _commit(response):  # type: ignore[no-untyped-def]
         db.session.rollback()
     else:
         db.session.commit()
-        if current_app.config["OUTBOX_SEND_AFTER_REQUEST"]:
+        if current_app.config["OUTBOX_SEND_AFTER_REQUEST"] and not current_app.config["REDIS_URL"]:
             from app.outbox.services import deliver_pending
 
             deliver_pending()

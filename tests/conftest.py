@@ -64,7 +64,11 @@ def _sqlite_savepoints(engine) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory):
     with scratch_database(tmp_path_factory.mktemp("db")) as url:
-        application = make_app(url, UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
+        application = make_app(
+            url,
+            UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+            SCORECARD_PDF_FOLDER=str(tmp_path_factory.mktemp("scorecards")),
+        )
         with application.app_context():
             upgrade()
             _sqlite_savepoints(db.engine)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.db import utcnow
 from app.extensions import db
+from app.jobs.queue import enqueue_after_commit
 from app.outbox.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def queue_email(recipient: str, subject: str, body: str) -> OutboxMessage:
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     db.session.add(message)
     db.session.flush()
+    enqueue_after_commit("deliver_outbox")
     return message
 
 
@@ -58,15 +60,25 @@ def _send(message: OutboxMessage) -> None:
 
 
 def deliver_pending(limit: int = 100) -> tuple[int, int]:
-    """Send pending messages, committing each; returns (sent, failed)."""
-    pending = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
+    """Send up to `limit` pending messages, each tried once, committing each; returns (sent, failed).
+
+    Each message is claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer
+    anyway), so two senders running at once (two workers, or a worker and `flask outbox send`)
+    never send the same message twice.
+    """
     sent = failed = 0
-    for message in pending:
+    after = 0
+    for _ in range(limit):
+        message = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.id > after)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if message is None:
+            break
+        after = message.id
         message.attempts += 1
         try:
             _send(message)

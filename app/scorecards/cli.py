@@ -9,7 +9,6 @@ call for a single card too.
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -21,10 +20,10 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from werkzeug.utils import secure_filename
 
 from app.db import utcnow
-from app.scorecards import cards, report, services
+from app.scorecards import cards, services
+from app.scorecards.files import file_name, folder, write_card_pdf
 from app.scorecards.periods import Period
 
 scorecards = AppGroup("scorecards", help="Supplier scorecards.")
@@ -47,32 +46,6 @@ class CardJob:
     version: int | None
     path: str
     generated_at: datetime
-
-
-def file_name(card: dict[str, Any], version: int | None) -> str:
-    """`SIAM-2026-10-v2.pdf`, or `SIAM-2026-10-draft.pdf` for a draft."""
-    code = secure_filename(str(card["supplier"]["code"])) or f"supplier{card['supplier']['id']}"
-    return f"{code}-{card['period']}-{'draft' if version is None else f'v{version}'}.pdf"
-
-
-def write_card_pdf(
-    card: dict[str, Any],
-    digest: str,
-    version: int | None,
-    path: str | Path,
-    *,
-    generated_at: datetime | None = None,
-) -> int:
-    """Print one card to `path` (written whole or not at all); the bytes written.
-
-    Needs an app context for the templates and translations, and nothing from the database.
-    """
-    pdf = report.render(card, digest, version, generated_at or utcnow())
-    target = Path(path)
-    partial = target.with_name(f".{target.name}.part")
-    partial.write_bytes(pdf)
-    os.replace(partial, target)
-    return len(pdf)
 
 
 def _jobs(period: Period, draft: bool, out: Path, now: datetime) -> list[CardJob]:
@@ -155,7 +128,7 @@ def print_cards(jobs: list[CardJob], workers: int) -> tuple[list[str], list[tupl
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the PDFs [default: instance/scorecards/<period>].",
+    help="Folder for the PDFs [default: SCORECARD_PDF_FOLDER/<period>, where the portal serves them].",
 )
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Processes.")
 @click.option("--draft", is_flag=True, help="Print the live drafts instead of the latest publication.")
@@ -170,13 +143,13 @@ def pdf_command(period_key: str, out: Path | None, workers: int, draft: bool) ->
     if not period.has_started(now):
         raise click.ClickException(f"{period.key} has not started yet: there is nothing to print.")
     started = time.perf_counter()
-    folder = out or Path(current_app.instance_path, "scorecards", period.key)
-    jobs = _jobs(period, draft, folder, now)
-    folder.mkdir(parents=True, exist_ok=True)
+    target = out or folder(period.key)
+    jobs = _jobs(period, draft, target, now)
+    target.mkdir(parents=True, exist_ok=True)
     written, failed = print_cards(jobs, workers)
     kind = "draft" if draft else f"version {jobs[0].version}" if jobs else "published"
     click.echo(
-        f"{len(written)} {kind} scorecard PDFs of {period.key} written to {folder} "
+        f"{len(written)} {kind} scorecard PDFs of {period.key} written to {target} "
         f"in {time.perf_counter() - started:.1f} s ({min(workers, max(len(jobs), 1))} worker processes)"
     )
     for path, error in failed:

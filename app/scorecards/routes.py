@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from app.db import utcnow
 from app.forms import show_rule_error
 from app.quality.scoring import GROUPS, Kpi
 from app.rules import RuleError
-from app.scorecards import charts, drilldown, ranking, report, services, texts
+from app.scorecards import charts, drilldown, files, ranking, report, services, texts
 from app.scorecards.cards import digest
 from app.scorecards.forms import PublishForm, RulesForm, TargetsForm, rule_fields
 from app.scorecards.kpis import Window
@@ -181,9 +181,12 @@ def card(period_key: str, supplier_id: int):
 def card_pdf(period_key: str, supplier_id: int):
     """The card as an A4 PDF, from the same numbers as the page."""
     shown = _shown(period_key, supplier_id)
-    body = report.render(shown.card, shown.digest, shown.version, utcnow())
     suffix = f"v{shown.version}" if shown.version else "draft"
     name = f"{shown.supplier.code}-{shown.period.key}-{suffix}.pdf"
+    printed = files.stored(shown.card, shown.version)
+    if printed is not None:  # a published version, printed once by the worker or the CLI
+        return send_file(printed, mimetype="application/pdf", as_attachment=True, download_name=name)
+    body = report.render(shown.card, shown.digest, shown.version, utcnow())
     return Response(
         body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -13,6 +13,7 @@ from app.audit.services import record
 from app.auth.models import Role, User
 from app.db import utcnow
 from app.extensions import db
+from app.jobs.queue import enqueue_after_commit
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.quality import scoring
@@ -194,6 +195,9 @@ def publish(period: Period, by: User, note: str = "", now: datetime | None = Non
         actor_id=by.id,
     )
     _tell_suppliers(period, numbers)
+    # The worker prints the version's PDFs once it is committed; without Redis they are printed
+    # on request (or all at once by `flask scorecards pdf`).
+    enqueue_after_commit("print_publication", publication.id)
     return publication
 
 

@@ -1,0 +1,68 @@
+"""The jobs the worker runs. Each is a plain function of ids, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, has_app_context
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+_app: Flask | None = None
+
+
+@contextmanager
+def job_context() -> Iterator[None]:
+    """An app context (the worker's, or one built for this process) and a clean session after."""
+    global _app  # one app per process when run outside `flask jobs worker`
+    if has_app_context():
+        context = None
+    else:
+        if _app is None:
+            from app import create_app
+
+            _app = create_app()
+        context = _app.app_context()
+        context.push()
+    try:
+        yield
+    finally:
+        db.session.remove()
+        if context is not None:
+            context.pop()
+
+
+def print_publication(publication_id: int) -> int:
+    """Write every PDF of a published scorecard version that is not written yet; how many."""
+    from app.scorecards import files
+    from app.scorecards.models import Publication
+
+    with job_context():
+        publication = db.session.get(Publication, publication_id)
+        if publication is None:  # the id came from a committed transaction: this is a bug
+            raise LookupError(f"publication {publication_id} does not exist")
+        written = files.print_publication(publication)
+        log.info(
+            "publication %s (%s v%s): %d PDFs written",
+            publication_id,
+            publication.period,
+            publication.version,
+            written,
+        )
+        return written
+
+
+def deliver_outbox() -> int:
+    """Send every pending e-mail; how many were sent."""
+    from app.outbox.services import deliver_pending
+
+    with job_context():
+        total = 0
+        while True:
+            sent, _failed = deliver_pending()
+            total += sent
+            if sent == 0:  # nothing pending, or only what fails now (retried by the next run)
+                return total
