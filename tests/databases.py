@@ -26,7 +26,14 @@ def scratch_database(folder: Path) -> Iterator[str]:
     if not PG_SERVER_URL:
         yield f"sqlite:///{folder / f'kensa-{uuid.uuid4().hex[:8]}.sqlite3'}"
         return
-    server = make_url(PG_SERVER_URL).set(drivername="postgresql+psycopg")
+    with postgresql_database(PG_SERVER_URL) as url:
+        yield url
+
+
+@contextmanager
+def postgresql_database(server_url: str) -> Iterator[str]:
+    """Yield the URL of a new, empty database on the PostgreSQL server of `server_url`; dropped after."""
+    server = make_url(server_url).set(drivername="postgresql+psycopg")
     name = f"kensa_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -56,13 +56,17 @@ def print_publication(publication_id: int) -> int:
 
 
 def deliver_outbox() -> int:
-    """Send every pending e-mail; how many were sent."""
+    """Send every pending e-mail; how many were sent. Raises when some could not be sent, so that
+    the worker tries the job again later (each message gives up after `MAX_ATTEMPTS` tries)."""
     from app.outbox.services import deliver_pending
 
     with job_context():
         total = 0
         while True:
-            sent, _failed = deliver_pending()
+            sent, failed = deliver_pending()
             total += sent
-            if sent == 0:  # nothing pending, or only what fails now (retried by the next run)
-                return total
+            if sent == 0:  # nothing left, or only what fails right now
+                break
+        if failed:
+            raise RuntimeError(f"{failed} e-mail messages not delivered yet ({total} sent); retrying later")
+        return total
