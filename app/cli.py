@@ -1,4 +1,4 @@
-"""`flask seed demo`, `flask users create`, `flask outbox send`, `flask audit verify`."""
+"""`flask seed demo`, `flask seed volume`, `flask users create`, `flask outbox send`, `flask audit verify`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from app.standards.demo import seed_demo_quality
 from app.suppliers import services as supplier_services
 from app.suppliers.models import Supplier
 from app.users.services import USER_FIELDS
+from app.volume.cli import volume_command
 
 DEMO_PASSWORD = "quality-first-2026"  # noqa: S105 - demo data, printed on purpose
 
@@ -130,6 +131,9 @@ def seed_demo_command() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, org in logins:
         click.echo(f"  {email:<38} {role:<20} {org}")
+
+
+seed.add_command(volume_command)
 
 
 @users.command("create")
