@@ -78,6 +78,8 @@ class Config:
     # Background jobs (PDF batches, e-mail) on Redis; without it they run from the CLI.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     JOB_QUEUE = os.environ.get("KENSA_JOB_QUEUE", "kensa")
+    # Attachments and uploaded files; default instance/uploads.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
     # Where published scorecard PDFs are kept (<folder>/<period>/<file>); default instance/scorecards.
     SCORECARD_PDF_FOLDER = os.environ.get("SCORECARD_PDF_FOLDER") or None
     # Absolute base for links in e-mails; falls back to the request's host.

@@ -5,20 +5,15 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import sqlite3
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import sqlite
 from config import CONFIGS, Config
-
-# Writers wait this long for SQLite's lock instead of failing at once.
-SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 def create_app(config: type[Config] | Config | str | None = None) -> Flask:
@@ -40,6 +35,7 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
     from app.web import register_request_hooks
 
     register_request_hooks(app)
+    app.teardown_appcontext(sqlite.end_writer_turn)  # a turn a failed request did not end
     _wrap_proxy_fix(app)
     return app
 
@@ -52,18 +48,6 @@ def _config_object(config: type[Config] | Config | str | None) -> Config:
             raise RuntimeError(f"unknown KENSA_CONFIG {config!r}; use one of {sorted(CONFIGS)}")
         config = CONFIGS[config]
     return config() if isinstance(config, type) else config
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
-    """WAL, foreign keys and a busy timeout on every SQLite connection."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
 
 
 def register_extensions(app: Flask) -> None:

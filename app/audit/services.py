@@ -88,10 +88,18 @@ def _owner_of(obj: Any) -> int | None:
 
 
 def _last_hash() -> str:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
-    last = db.session.scalars(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    return last.first() or GENESIS_HASH
+    # The head of the one chain of every supplier: read with Core on the session's connection, not
+    # through an ORM query, which a supplier user's tenancy scope would narrow to their own events
+    # (the chain would fork per supplier). Only the hash is read, and it is never shown. The flush
+    # is the ORM query's autoflush: on SQLite outside a request, the write it makes takes the write
+    # lock, so that the head read is the latest.
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    db.session.flush()
+    table = AuditEvent.__table__
+    last = conn.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar()
+    return last or GENESIS_HASH
 
 
 def record(

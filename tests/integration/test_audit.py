@@ -81,6 +81,35 @@ def test_chain_holds_after_changes_made_through_requests_and_services(app, clien
         assert report.last_hash == db.session.get(AuditEvent, ids[-1]).hash
 
 
+def test_chain_holds_when_two_suppliers_users_act_one_after_the_other(app, client, world):
+    """A supplier user's queries are narrowed to their supplier: the chain's head must not be."""
+    for inspector, lot in ((world.inspector_a, world.lot_a), (world.inspector_b, world.lot_b)):
+        login_as(client, inspector)
+        response = client.post(
+            f"/lots/{lot}/attachments",
+            data={
+                "csrf_token": csrf_token(client, f"/lots/{lot}"),
+                "file": (io.BytesIO(b"%PDF-1.4\nreport\n%%EOF\n"), "report.pdf"),
+            },
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302
+    with app.app_context():
+        added = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "lot.attachment_added").order_by(AuditEvent.id)
+        ).all()
+        assert [event.supplier_id for event in added[-2:]] == [world.supplier_a, world.supplier_b]
+        # B's event chains onto the event just before it (A's side), not onto B's own last event.
+        before = db.session.scalar(
+            select(AuditEvent.hash)
+            .where(AuditEvent.id < added[-1].id)
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        assert added[-1].prev_hash == before
+        assert verify_chain().intact
+
+
 def test_hash_read_back_equals_the_hash_recorded(app):
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
