@@ -1,0 +1,681 @@
+"""Kensa's pages over HTTP under gunicorn with 16 connections (wrk), against a bare Flask + Core floor.
+
+The scratch database gets the volume data set (`load_volume`: `flask db upgrade`, then `flask seed
+volume --lots N`, 100,000 lots by default); Kensa runs as in production, `gunicorn -c gunicorn.conf.py
+wsgi:app` with KENSA_CONFIG=production and no access log, and so does the floor
+(bench/floor_app.py: 50 lots joined to part and supplier with SQLAlchemy Core, one Jinja template)
+under the same gunicorn.conf.py and WEB_CONCURRENCY. The bench signs in over HTTP (GET /login,
+POST /login with the form's CSRF token) as a reviewer and as a supplier inspector, checks that every
+page answers 200 with what it should show, then times each with `wrk -c 16` for `--duration`
+seconds after a short warm-up: median, 95th percentile and requests per second (a Lua `done()`
+prints them as JSON, with the errors and the non-2xx answers, which must be none). The floor runs
+before the first page and after every page; each page's ratio is to the two floor runs around it.
+
+* **pages**: the login page, the supplier home, the review queue unfiltered and filtered, a decided
+  lot's page, the SCAR list, a supplier's scorecard (as a reviewer). Target for the list pages
+  (home, queue, SCARs): at least 50 % of the floor's requests per second and p95 <= 100 ms.
+* **memory**: each worker's VmRSS after the pages, then after `--pdfs` scorecard PDFs and `--pdfs`
+  lot report PDFs requested through the workers; the floor's workers after its runs.
+* **growth** (`--scales 0.1,1,3`): the pages (and the floor) at each scale of `--lots`, each on a
+  fresh database; p50 and p95 per page per scale and the ratio of the largest scale to the smallest.
+
+    .venv/bin/python -m bench.pages [--database-url URL] [--lots 100000] [--duration 10] [--quick]
+    .venv/bin/python -m bench.pages --scales 0.1,1,3 [--database-url URL]
+    .venv/bin/python -m bench.pages --profile              # plus cProfile of the list pages, in-process
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.import_measurements import scratch_database, server_reachable, sqlalchemy_url
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "quality-first-2026"  # noqa: S105 - the volume's users' password
+USER_AGENT = "kensa-bench"
+CONNECTIONS = 16
+TARGET_SHARE = 0.5
+TARGET_P95_MS = 100.0
+FLAT_RATIO = 1.5  # growth: largest scale's latency over the smallest's
+FLOOR = "floor"
+# wrk: per-thread counters gathered in done(); latency in microseconds.
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) non2xx = 0 end
+function response(status, headers, body)
+  if status < 200 or status > 299 then non2xx = non2xx + 1 end
+end
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + t:get("non2xx") end
+  local e = summary.errors
+  io.write(string.format(
+    '{"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, "requests": %d, "duration_us": %d, ' ..
+    '"errors": %d, "non2xx": %d}\\n',
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout, bad))
+end
+"""
+
+
+@dataclass
+class Page:
+    """One benched page: whose session, what it must show."""
+
+    label: str
+    path: str
+    user: str | None  # e-mail address, None for anonymous
+    expect: str  # a regular expression the body must match
+    is_list: bool = False
+
+
+@dataclass
+class Result:
+    label: str
+    p50_ms: float
+    p95_ms: float
+    rps: float
+    requests: int
+    errors: int
+    non2xx: int
+    replaced: int = 0  # workers replaced during the run (gunicorn's max_requests)
+
+
+@dataclass
+class Volume:
+    """What load_volume put in: the users to sign in as and what to request."""
+
+    lots: int
+    seconds: float
+    rows: int
+    reviewer: str
+    inspector: str
+    pages: list[Page] = field(default_factory=list)
+    card_pdfs: list[str] = field(default_factory=list)
+    report_pdfs: list[str] = field(default_factory=list)
+    describe: str = ""
+
+
+# --- The volume ------------------------------------------------------------------------------------
+
+
+def load_volume(url: str, scale: float, lots: int) -> Volume:
+    """Migrate the empty database at `url` and load the volume data set: `flask seed volume` with
+    `scale` x `lots` lots (their datasets, results, findings, measurements, SCARs; every user's
+    password PASSWORD). Then the pages and PDFs to request are chosen from what is there."""
+    count = max(1_000, round(lots * scale))
+    env = {**os.environ, "KENSA_CONFIG": "testing", "DATABASE_URL": url, "FLASK_APP": "wsgi"}
+    flask = str(Path(sys.executable).parent / "flask")
+    start = time.perf_counter()
+    for command in (["db", "upgrade"], ["seed", "volume", "--lots", str(count)]):
+        done = subprocess.run(  # noqa: S603 - our own flask CLI, fixed arguments
+            [flask, *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode:
+            raise RuntimeError(
+                f"flask {' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+            )
+    seconds = time.perf_counter() - start
+    volume = choose_pages(url)
+    volume.lots, volume.seconds = count, seconds
+    total = re.search(r"^\s+total\s+([\d,]+)", done.stdout, re.M)
+    volume.rows = int(total.group(1).replace(",", "")) if total else 0
+    return volume
+
+
+def choose_pages(url: str) -> Volume:
+    """The users, lot, supplier and period to bench, chosen by querying what was loaded."""
+    from sqlalchemy import create_engine, func, select
+
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with engine.connect() as conn:
+            return _choose(conn, func, select)
+    finally:
+        engine.dispose()
+
+
+def _choose(conn: Any, func: Any, select: Any) -> Volume:
+    from sqlalchemy import MetaData, Table
+
+    metadata = MetaData()
+    names = ("user", "lot", "lot_dataset", "reviewer_assignment", "scar", "supplier")
+    user, lot, dataset, assignment, scar, supplier = (
+        Table(name, metadata, autoload_with=conn) for name in names
+    )
+    waiting = lot.c.state.in_(["submitted", "in_review"])
+    reviewer_id, reviewer = conn.execute(
+        select(user.c.id, user.c.email)
+        .where(user.c.role == "reviewer", user.c.id.in_(select(assignment.c.user_id)))
+        .order_by(user.c.id)
+        .limit(1)
+    ).one()
+    assigned = select(assignment.c.supplier_id).where(assignment.c.user_id == reviewer_id)
+    busiest = conn.execute(
+        select(lot.c.supplier_id)
+        .where(waiting, lot.c.flag_count > 0, lot.c.supplier_id.in_(assigned))
+        .group_by(lot.c.supplier_id)
+        .order_by(func.count().desc(), lot.c.supplier_id)
+        .limit(1)
+    ).scalar_one()
+    inspector = conn.execute(
+        select(user.c.email)
+        .where(user.c.role == "supplier_inspector", user.c.supplier_id == busiest)
+        .order_by(user.c.id)
+        .limit(1)
+    ).scalar_one()
+    code, legal_name = conn.execute(
+        select(supplier.c.code, supplier.c.legal_name).where(supplier.c.id == busiest)
+    ).one()
+    shown_lot, lot_number = conn.execute(
+        select(lot.c.id, lot.c.lot_number)
+        .join(dataset, dataset.c.lot_id == lot.c.id)
+        .where(lot.c.state == "rejected", lot.c.supplier_id == busiest)
+        .group_by(lot.c.id, lot.c.lot_number)
+        .order_by(func.count().desc(), lot.c.id.desc())
+        .limit(1)
+    ).one()
+    first, last = conn.execute(select(func.min(lot.c.created_at), func.max(lot.c.created_at))).one()
+    middle = first + (last - first) / 2
+    period = f"{middle.year:04d}-{middle.month:02d}"
+    scars = conn.execute(select(func.count()).select_from(scar)).scalar_one()
+    pages = [
+        Page("login", "/login", None, r'name="csrf_token"'),
+        Page("supplier home", "/home", inspector, re.escape(legal_name), is_list=True),
+        Page("review queue", "/review", reviewer, r'href="/lots/\d+"', is_list=True),
+        Page(
+            "review queue filtered",
+            f"/review?supplier={busiest}&flags=yes",
+            reviewer,
+            r'href="/lots/\d+"',
+            True,
+        ),
+        Page("lot page", f"/lots/{shown_lot}", reviewer, re.escape(lot_number)),
+        Page("SCAR list", "/scars", reviewer, r'href="/scars/\d+"', is_list=True),
+        Page("scorecard", f"/scorecards/{period}/suppliers/{busiest}", reviewer, re.escape(code)),
+    ]
+    suppliers = conn.execute(select(supplier.c.id).order_by(supplier.c.id)).scalars().all()
+    decided = (
+        conn.execute(
+            select(lot.c.id).where(lot.c.state == "rejected").order_by(lot.c.id.desc()).limit(len(suppliers))
+        )
+        .scalars()
+        .all()
+    )
+    return Volume(
+        lots=0,
+        seconds=0.0,
+        rows=0,
+        reviewer=reviewer,
+        inspector=inspector,
+        pages=pages,
+        card_pdfs=[f"/scorecards/{period}/suppliers/{s}/card.pdf" for s in suppliers],
+        report_pdfs=[f"/lots/{i}/report.pdf" for i in decided],
+        describe=f"{scars:,} SCARs; scorecard {period}; supplier {code} (id {busiest}); lot {shown_lot}",
+    )
+
+
+# --- Servers ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    label: str
+    process: subprocess.Popen[bytes]
+    base: str
+    log: Path
+
+    def workers(self) -> list[int]:
+        """The worker pids (the master's children)."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except FileNotFoundError:
+            return []
+        return sorted(int(child) for child in children)
+
+
+def _worker_count(workers: int | None) -> int:
+    """What gunicorn.conf.py will start: WEB_CONCURRENCY, else 2 x cores + 1."""
+    return workers or int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(label: str, wsgi: str, url: str, folder: Path, workers: int | None) -> Iterator[Server]:
+    """gunicorn -c gunicorn.conf.py `wsgi` on a free port, production config, no access log."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "KENSA_CONFIG": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": url,
+        "KENSA_BIND": f"127.0.0.1:{port}",
+        "MAIL_BACKEND": "null",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+    }
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    log = folder / f"gunicorn-{label}-{port}.log"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [str(gunicorn), "-c", "gunicorn.conf.py", wsgi],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(label, process, f"http://127.0.0.1:{port}", log)
+    try:
+        _wait_ready(server, "/login" if wsgi == "wsgi:app" else "/", _worker_count(workers))
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_ready(server: Server, path: str, expected: int, timeout: float = 120.0) -> None:
+    """Until the path answers 200 and every worker is up."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        try:
+            if requests.get(server.base + path, timeout=30).status_code == 200 and (
+                len(server.workers()) >= expected
+            ):
+                time.sleep(3)  # the other workers finish booting too
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    tail = server.log.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"{server.label} did not start; its log ends:\n{tail}")
+
+
+# --- HTTP ------------------------------------------------------------------------------------------
+
+
+def _session_cookie(response: Any) -> str:
+    """The session cookie a response set: production marks it Secure, so no jar returns it over http."""
+    found = re.search(r"\bsession=([^;]+)", response.headers.get("Set-Cookie", ""))
+    if not found:
+        raise RuntimeError(f"no session cookie from {response.request.method} {response.url}")
+    return found.group(1)
+
+
+def sign_in(base: str, email: str) -> str:
+    """Really sign in: GET /login for the form's CSRF token (and its session), POST it; the cookie."""
+    import requests
+
+    headers = {"User-Agent": USER_AGENT}
+    form = requests.get(base + "/login", headers=headers, timeout=30)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text)
+    if form.status_code != 200 or token is None:
+        raise RuntimeError(f"GET /login answered {form.status_code} without a CSRF token")
+    headers["Cookie"] = f"session={_session_cookie(form)}"
+    answer = requests.post(
+        base + "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)},
+        headers=headers,
+        allow_redirects=False,
+        timeout=30,
+    )
+    if answer.status_code != 302 or answer.headers.get("Location", "").endswith("/login"):
+        raise RuntimeError(f"signing in as {email} failed: {answer.status_code}")
+    return _session_cookie(answer)
+
+
+def _headers(cookie: str | None) -> dict[str, str]:
+    return {"User-Agent": USER_AGENT, **({"Cookie": f"session={cookie}"} if cookie else {})}
+
+
+def check_page(base: str, page: Page, cookie: str | None) -> int:
+    """The page answers 200 (no redirect to sign-in) with what it must show; its size in bytes."""
+    import requests
+
+    response = requests.get(base + page.path, headers=_headers(cookie), allow_redirects=False, timeout=60)
+    if response.status_code != 200 or not re.search(page.expect, response.text):
+        raise RuntimeError(
+            f"{page.label} {page.path}: {response.status_code} {response.headers.get('Location', '')}"
+            f" without {page.expect!r}"
+        )
+    return len(response.content)
+
+
+def wrk(server: Server, path: str, cookie: str | None, seconds: float, script: Path, label: str) -> Result:
+    """`wrk -c 16` on the path for `seconds`; the worker pids before and after tell the replacements."""
+    before = set(server.workers())
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
+    command += ["-s", str(script)]
+    for name, value in _headers(cookie).items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(  # noqa: S603 - wrk with our own arguments
+        [*command, server.base + path], capture_output=True, text=True, check=True
+    ).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    seconds_run = found["duration_us"] / 1e6
+    after = set(server.workers())
+    return Result(
+        label,
+        found["p50_us"] / 1000,
+        found["p95_us"] / 1000,
+        found["requests"] / seconds_run,
+        found["requests"],
+        found["errors"],
+        found["non2xx"],
+        len(after - before),
+    )
+
+
+def timed(
+    server: Server, path: str, cookie: str | None, args: argparse.Namespace, script: Path, label: str
+) -> Result:
+    wrk(server, path, cookie, max(1.0, args.duration / 5), script, label)  # warm-up, every worker
+    return wrk(server, path, cookie, args.duration, script, label)
+
+
+# --- Memory ----------------------------------------------------------------------------------------
+
+
+def rss_mib(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return None
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else None
+
+
+def memory_line(server: Server, seen: set[int]) -> str:
+    """Each worker's RSS in MiB; a worker not seen before (a replacement) is starred."""
+    shown = []
+    for pid in server.workers():
+        rss = rss_mib(pid)
+        if rss is not None:
+            shown.append(f"{pid}{'' if pid in seen else '*'} {rss:.0f}")
+    return ", ".join(shown) + (f"  (total {_total(server):.0f} MiB)" if shown else "")
+
+
+def _total(server: Server) -> float:
+    return sum(rss_mib(pid) or 0.0 for pid in server.workers())
+
+
+def fetch_pdfs(base: str, paths: Sequence[str], cookie: str, parallel: int) -> tuple[float, int]:
+    """GET every path (`parallel` at a time); (seconds, failures). Each must be a PDF."""
+    import requests
+
+    def one(path: str) -> bool:
+        response = requests.get(base + path, headers=_headers(cookie), allow_redirects=False, timeout=120)
+        return response.status_code == 200 and response.content.startswith(b"%PDF")
+
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        failures = sum(1 for ok in pool.map(one, paths) if not ok)
+    return time.perf_counter() - start, failures
+
+
+# --- Reports ---------------------------------------------------------------------------------------
+
+
+def report_pages(results: Sequence[Result], floors: Sequence[Result], pages: Sequence[Page]) -> bool:
+    """The table: each page's figures and its req/s over the floor's, the floor run just before and
+    just after it averaged (the machine's load drifts: same-time ratios)."""
+    print(
+        f"  {'page':<22} {'p50':>8} {'p95':>9} {'req/s':>7} {'floor':>7} {'/ floor':>7} {'requests':>8} "
+        f"{'err':>3} {'non-2xx':>7} {'replaced':>8}  target (list pages: >= {TARGET_SHARE:.0%} of the "
+        f"floor's req/s, p95 <= {TARGET_P95_MS:.0f} ms)"
+    )
+    by_label = {page.label: page for page in pages}
+    failed = []
+    for number, result in enumerate(results):
+        page = by_label[result.label]
+        floor_rps = (floors[number].rps + floors[number + 1].rps) / 2
+        share = result.rps / floor_rps
+        misses = []
+        if share < TARGET_SHARE:
+            misses.append(f"req/s {share:.0%} of floor")
+        if result.p95_ms > TARGET_P95_MS:
+            misses.append(f"p95 {result.p95_ms:.0f} ms")
+        if result.errors or result.non2xx or not result.requests:
+            misses.append("errors or no answer")
+        verdict = ("FAIL: " + ", ".join(misses)) if misses else "pass"
+        if not page.is_list:
+            verdict = f"({verdict}; not a list page)"
+        elif misses:
+            failed.append(result.label)
+        print(
+            f"  {result.label:<22} {result.p50_ms:5.1f} ms {result.p95_ms:6.1f} ms {result.rps:7.1f} "
+            f"{floor_rps:7.1f} {share:6.0%} {result.requests:>8} {result.errors:>3} {result.non2xx:>7} "
+            f"{result.replaced:>8}  {verdict}"
+        )
+    rps = sorted(f.rps for f in floors)
+    p50s = sorted(f.p50_ms for f in floors)
+    p95s = sorted(f.p95_ms for f in floors)
+    print(
+        f"  floor ({len(floors)} runs, one before and after each page): req/s {rps[0]:.0f} to {rps[-1]:.0f} "
+        f"(median {rps[len(rps) // 2]:.0f}), p50 {p50s[len(p50s) // 2]:.1f} ms, "
+        f"p95 {p95s[len(p95s) // 2]:.1f} ms (medians); errors {sum(f.errors for f in floors)}, "
+        f"non-2xx {sum(f.non2xx for f in floors)}, workers replaced {sum(f.replaced for f in floors)}"
+    )
+    print("  target met by every list page" if not failed else f"  TARGET NOT MET by {', '.join(failed)}")
+    return not failed
+
+
+def report_growth(
+    scales: Sequence[float], found: dict[float, list[Result]], volumes: dict[float, Volume]
+) -> None:
+    first, last = scales[0], scales[-1]
+    head = "".join(f" {f'{s:g}x ({volumes[s].lots:,})':>22}" for s in scales)
+    print(f"  {'page (p50 / p95 ms)':<24}{head} {f'{last:g}x / {first:g}x':>16}  flat (<= {FLAT_RATIO}x)?")
+    labels = [r.label for r in found[first]]
+    for label in labels:
+        rows = {s: next(r for r in found[s] if r.label == label) for s in scales}
+        cells = "".join(f" {rows[s].p50_ms:10.1f} / {rows[s].p95_ms:7.1f}" for s in scales)
+        p50, p95 = rows[last].p50_ms / rows[first].p50_ms, rows[last].p95_ms / rows[first].p95_ms
+        flat = "flat" if max(p50, p95) <= FLAT_RATIO else "GROWS"
+        print(f"  {label:<24}{cells} {p50:6.2f} / {p95:6.2f}  {flat}")
+
+
+def environment_line(database: str) -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"machine: {os.cpu_count()} cores, load average {load}; database {database}"
+
+
+# --- Runs ------------------------------------------------------------------------------------------
+
+
+def bench_scale(
+    url: str, folder: Path, volume: Volume, args: argparse.Namespace, memory: bool
+) -> list[Result]:
+    """The floor, every page, the floor again; then (`memory`) the workers' RSS before and after PDFs."""
+    script = folder / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    with (
+        serve("floor", "bench.floor_app:app", url, folder, args.workers) as floor_server,
+        serve("kensa", "wsgi:app", url, folder, args.workers) as kensa,
+    ):
+        cookies = {email: sign_in(kensa.base, email) for email in (volume.reviewer, volume.inspector)}
+        print(
+            f"  Kensa {len(kensa.workers())} workers, floor {len(floor_server.workers())} workers; signed in"
+        )
+        for page in volume.pages:
+            size = check_page(kensa.base, page, cookies.get(page.user or ""))
+            print(f"    checked {page.label:<24} {page.path:<48} 200, {size:,} bytes")
+        floors = [timed(floor_server, "/", None, args, script, FLOOR)]
+        results = []
+        for page in volume.pages:
+            results.append(timed(kensa, page.path, cookies.get(page.user or ""), args, script, page.label))
+            floors.append(wrk(floor_server, "/", None, args.duration, script, FLOOR))
+        report_pages(results, floors, volume.pages)
+        if memory:
+            seen = set(kensa.workers())
+            print("  memory, VmRSS MiB per worker (pid; * = a worker started since the line before):")
+            print(f"    floor after its runs:      {memory_line(floor_server, set(floor_server.workers()))}")
+            print(f"    Kensa after the pages:     {memory_line(kensa, seen)}")
+            for name, every in (("scorecard", volume.card_pdfs), ("lot report", volume.report_pdfs)):
+                paths = [every[i % len(every)] for i in range(args.pdfs)]
+                seconds, failures = fetch_pdfs(
+                    kensa.base, paths, cookies[volume.reviewer], len(kensa.workers())
+                )
+                print(
+                    f"    Kensa after {len(paths)} {name} PDFs ({seconds:.0f} s, {failures} failed): "
+                    f"{memory_line(kensa, seen)}"
+                )
+                seen |= set(kensa.workers())
+        middle = sorted(floors, key=lambda f: f.rps)[len(floors) // 2]
+        return [middle, *results]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="PostgreSQL server to create the scratch database on")
+    parser.add_argument("--if-reachable", action="store_true", help="skip quietly when the server is down")
+    parser.add_argument("--lots", type=int, default=100_000, help="the volume's lots at scale 1")
+    parser.add_argument("--scales", help="growth: comma-separated scales of --lots, e.g. 0.1,1,3")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk per page")
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
+    parser.add_argument("--pdfs", type=int, default=100, help="scorecard and lot report PDFs each")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 10,000 lots, 2 s a page, 10 PDFs")
+    parser.add_argument("--profile", action="store_true", help="also cProfile the list pages in-process")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.lots, args.duration, args.pdfs = (
+            min(args.lots, 10_000),
+            min(args.duration, 2.0),
+            min(args.pdfs, 10),
+        )
+    name = "growth" if args.scales else "page"
+    if args.database_url and args.if_reachable and not server_reachable(args.database_url):
+        print(f"{name} bench: PostgreSQL at {args.database_url} is not reachable, skipped")
+        return 0
+    if shutil.which("wrk") is None:
+        print(f"!!! {name} bench: wrk is missing (apt-get install -y wrk): SKIPPED !!!")
+        return 0
+    if args.scales:
+        return growth(args, [float(s) for s in args.scales.split(",")])
+    with (
+        tempfile.TemporaryDirectory(prefix="kensa-bench-") as folder,
+        scratch_database(Path(folder), args.database_url) as url,
+    ):
+        volume = load_volume(url, 1.0, args.lots)
+        _describe("Pages under gunicorn", url, volume, args)
+        bench_scale(url, Path(folder), volume, args, memory=True)
+        if args.profile:
+            profile_pages(url, volume)
+        print(f"  {environment_line(_database(url))}")
+    return 0
+
+
+def growth(args: argparse.Namespace, scales: list[float]) -> int:
+    found: dict[float, list[Result]] = {}
+    volumes: dict[float, Volume] = {}
+    for scale in scales:
+        with (
+            tempfile.TemporaryDirectory(prefix="kensa-bench-") as folder,
+            scratch_database(Path(folder), args.database_url) as url,
+        ):
+            volumes[scale] = load_volume(url, scale, args.lots)
+            _describe(f"Growth, scale {scale:g}", url, volumes[scale], args)
+            found[scale] = bench_scale(url, Path(folder), volumes[scale], args, memory=False)
+    print(f"Growth: p50 / p95 (ms) per page at each scale of {args.lots:,} lots")
+    report_growth(scales, found, volumes)
+    print(f"  {environment_line(_database(args.database_url or 'sqlite'))}")
+    return 0
+
+
+def _database(url: str) -> str:
+    return "PostgreSQL" if url.startswith("postgres") else "SQLite"
+
+
+def _describe(title: str, url: str, volume: Volume, args: argparse.Namespace) -> None:
+    workers = args.workers or os.environ.get("WEB_CONCURRENCY") or "gunicorn.conf.py's default"
+    print(
+        f"{title}: {volume.lots:,} lots on {_database(url)} "
+        f"({volume.rows:,} rows loaded in {volume.seconds:.0f} s)"
+    )
+    print(
+        f"  {volume.describe}; workers: {workers}; "
+        f"wrk -c {CONNECTIONS}, {args.duration:g} s a page after a warm-up"
+    )
+
+
+# --- Profile ---------------------------------------------------------------------------------------
+
+
+def profile_pages(url: str, volume: Volume) -> None:
+    """cProfile of the list pages through the test client, in a fresh interpreter on the database."""
+    context = multiprocessing.get_context("spawn")
+    paths = [(page.path, page.user or "") for page in volume.pages if page.is_list]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pool.submit(_profile, url, paths).result()
+
+
+def _profile(url: str, paths: Sequence[tuple[str, str]], runs: int = 20) -> None:
+    import cProfile
+    import pstats
+
+    os.environ["DATABASE_URL"] = url
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.auth.models import User
+    from app.extensions import db
+    from bench.review_queue import QueryLog
+    from bench.review_queue import sign_in as session_sign_in
+
+    app = create_app("testing")
+    with app.app_context():
+        log = QueryLog(db.engine)
+        for path, email in paths:
+            client = app.test_client()
+            user = db.session.execute(select(User).where(User.email == email)).scalar_one()
+            session_sign_in(client, user.id, user.session_token)
+            db.session.remove()
+            for _ in range(3):
+                client.get(path)
+            log.clear()
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(runs):
+                assert client.get(path).status_code == 200
+            profiler.disable()
+            print(f"  cProfile of {runs} x GET {path}: {len(log.statements) // runs} statements a request")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
