@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: run test lint install install-dev chromium messages bench clean
+.PHONY: run test lint install install-dev chromium wrk messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ chromium:
 		echo "!!! /usr/bin/chromium is missing and cannot be installed here: BROWSER TESTS WILL BE SKIPPED !!!"; \
 	fi
 
+# The page benches drive gunicorn with wrk (Debian's package).
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing wrk for the page benches"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "!!! wrk is missing and cannot be installed here: the page benches will say so and skip !!!"; \
+	fi
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -50,7 +60,7 @@ messages: install-dev
 
 # Speed benches (bench/README.md): on SQLite, then on PostgreSQL when KENSA_BENCH_PG_URL answers.
 bench: KENSA_BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-bench: install-dev
+bench: install-dev wrk
 	$(BIN)/python -m bench.import_measurements
 	$(BIN)/python -m bench.evaluate_lot
 	$(BIN)/python -m bench.review_queue
