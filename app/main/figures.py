@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -66,6 +67,11 @@ def suppliers_by_status() -> dict[str, int]:
     """How many suppliers stand at each status."""
     rows = db.session.execute(select(Supplier.status, func.count()).group_by(Supplier.status))
     return {status: n for status, n in rows}
+
+
+def statuses_of(overview: list[tuple[Supplier, int, int]]) -> dict[str, int]:
+    """How many suppliers of `suppliers_overview()` stand at each status (no query: it lists them all)."""
+    return dict(Counter(supplier.status for supplier, _sites, _users in overview))
 
 
 def pending_outbox() -> int:
@@ -164,9 +170,13 @@ class OverdueScar:
     days_late: int
 
 
+# "Not accepted" spelled as the other states, so that the (state, due_on) index finds the late steps.
+NOT_ACCEPTED = tuple(state for state in StepState if state != StepState.ACCEPTED)
+
+
 def _late(today: date) -> ColumnElement[bool]:
     """SQL: a step of an open SCAR, not accepted, past its due date."""
-    return (Scar.state == ScarState.OPEN) & (ScarStep.state != StepState.ACCEPTED) & (ScarStep.due_on < today)
+    return (Scar.state == ScarState.OPEN) & ScarStep.state.in_(NOT_ACCEPTED) & (ScarStep.due_on < today)
 
 
 def scar_steps_due(today: date, within_days: int = 7, limit: int = 20) -> list[StepDue]:
@@ -185,24 +195,30 @@ def scar_steps_due(today: date, within_days: int = 7, limit: int = 20) -> list[S
     return [StepDue(i, number, code, state, due, (due - today).days) for i, number, code, state, due in rows]
 
 
-def overdue_step_count(today: date) -> int:
-    """Steps of open SCARs that are past their due date and not accepted (submitted ones included)."""
-    query = select(func.count(ScarStep.id)).join(Scar, Scar.id == ScarStep.scar_id).where(_late(today))
-    return db.session.scalar(query) or 0
-
-
-def most_overdue_scars(today: date, limit: int = 5) -> list[OverdueScar]:
-    """The open SCARs whose earliest overdue step is the most overdue, one row each."""
+def overdue_scars(today: date, limit: int = 5) -> tuple[int, list[OverdueScar]]:
+    """How many steps of open SCARs are past their due date and not accepted (submitted ones included),
+    and the open SCARs whose earliest overdue step is the most overdue, one row each: one query, the
+    total summed over every SCAR's group before the limit."""
     earliest = func.min(ScarStep.due_on)
     rows = db.session.execute(
-        select(Scar.id, Scar.number, Supplier.code, func.min(ScarStep.code), func.count(), earliest)
+        select(
+            Scar.id,
+            Scar.number,
+            Supplier.code,
+            func.min(ScarStep.code),
+            func.count(),
+            earliest,
+            func.sum(func.count()).over(),
+        )
         .join(ScarStep, ScarStep.scar_id == Scar.id)
         .join(Supplier, Supplier.id == Scar.supplier_id)
         .where(_late(today))
         .group_by(Scar.id, Scar.number, Supplier.code)
         .order_by(earliest, Scar.number)
         .limit(limit)
-    )
-    return [
-        OverdueScar(i, number, code, first, n, (today - due).days) for i, number, code, first, n, due in rows
+    ).all()
+    total = int(rows[0][-1]) if rows else 0
+    return total, [
+        OverdueScar(i, number, code, first, n, (today - due).days)
+        for i, number, code, first, n, due, _total in rows
     ]

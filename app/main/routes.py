@@ -59,17 +59,19 @@ def home():
             certificate_warnings=figures.certificate_warnings(),
         )
     now = utcnow()
+    overdue_steps, most_overdue = figures.overdue_scars(now.date())
+    overview = figures.suppliers_overview()
     return render_template(
         "main/home_internal.html",
         queue=review_queue.summary(current_user.id),
         decided=figures.decided_since(figures.start_of_week(now)),
         deviations=figures.deviations_awaiting(),
         worst=figures.most_rejections(figures.start_of_month(now)),
-        overview=figures.suppliers_overview(),
-        by_status=figures.suppliers_by_status(),
+        overview=overview,
+        by_status=figures.statuses_of(overview),
         certificate_warnings=figures.certificate_warnings(),
-        overdue_steps=figures.overdue_step_count(now.date()),
-        most_overdue=figures.most_overdue_scars(now.date()),
+        overdue_steps=overdue_steps,
+        most_overdue=most_overdue,
     )
 
 

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.forms import choices, required
+from app.forms import LIST_SELECT, choices, required
 from app.reviews.services import Decision
 
 SIGNATURE_HELP = _l(
@@ -136,21 +136,23 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()])
+    supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()], widget=LIST_SELECT)
     part = StringField(_l("Part number"), validators=[Optional()], render_kw={"maxlength": 40})
-    state = SelectField(_l("State"), choices=choices(STATES), validators=[Optional()])
+    state = SelectField(_l("State"), choices=choices(STATES), validators=[Optional()], widget=LIST_SELECT)
     recommendation = SelectField(
         _l("Recommendation"),
         choices=choices([("", _l("All")), ("accept", _l("Accept")), ("reject", _l("Reject"))]),
         validators=[Optional()],
+        widget=LIST_SELECT,
     )
     flags = SelectField(
         _l("Integrity flags"),
         choices=choices([("", _l("All")), ("yes", _l("With flags")), ("no", _l("Without flags"))]),
         validators=[Optional()],
+        widget=LIST_SELECT,
     )
-    age = SelectField(_l("Age"), choices=choices(AGES), validators=[Optional()])
-    sort = SelectField(_l("Sort"), choices=choices(SORTS), validators=[Optional()])
+    age = SelectField(_l("Age"), choices=choices(AGES), validators=[Optional()], widget=LIST_SELECT)
+    sort = SelectField(_l("Sort"), choices=choices(SORTS), validators=[Optional()], widget=LIST_SELECT)
 
 
 class ReviewersForm(FlaskForm):

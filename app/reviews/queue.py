@@ -1,4 +1,4 @@
-"""The review queue: lots waiting for the brand, filtered, sorted, counted, one query per figure."""
+"""The review queue: lots waiting for the brand, filtered, sorted, and counted in one aggregate query."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
+from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.lots.models import WAITING_STATES, Lot, LotState
 from app.pagination import Page, page_number
 from app.parts.models import Part
 from app.reviews.models import Deviation, DeviationState, ReviewerAssignment
-from app.suppliers.models import Supplier
+from app.suppliers.models import Site, Supplier
 
 PER_PAGE = 50
 
@@ -42,10 +43,14 @@ class QueueSummary:
     reject_recommended: int
     awaiting_deviation: int
     oldest_submitted_at: datetime | None
+    # The waiting lots that match the filters (all of them without filters).
+    matching: int
 
 
 def _awaiting_deviation() -> Any:
-    return exists().where(Deviation.lot_id == Lot.id, Deviation.state == DeviationState.AWAITING)
+    # IN rather than a correlated EXISTS: the database reads the (few) awaiting deviations once,
+    # not once per waiting lot.
+    return Lot.id.in_(select(Deviation.lot_id).where(Deviation.state == DeviationState.AWAITING))
 
 
 def _criteria(filters: QueueFilters, user_id: int) -> list[Any]:
@@ -86,37 +91,55 @@ def _order(sort: str, assigned: set[int]) -> list[Any]:
 
 
 def queue_page(
-    filters: QueueFilters, user_id: int, assigned: set[int], number: int = 1, per_page: int = PER_PAGE
-) -> Page[Lot]:
-    """One page of waiting lots, the suppliers in `assigned` first, with what each row shows loaded.
+    filters: QueueFilters,
+    user_id: int,
+    assigned: set[int],
+    total: int,
+    number: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page[Any]:
+    """One page of the `total` waiting lots matching `filters` (`summary(...).matching`), the suppliers
+    in `assigned` first: rows of what the queue shows of each lot, in one query.
 
-    The page's ids are chosen from the lot table alone (sorting the waiting lots, not a seven-table
-    join), then those lots are loaded with their part, site, supplier and reviewer: two queries.
+    The page's ids are chosen from the lot table alone (sorting the waiting lots, not a five-table
+    join) in a subquery; only those lots are joined to their supplier, part, site and reviewer, and
+    sorted again. Rows rather than `Lot` objects: the list shows a dozen columns of each.
     """
     criteria = _criteria(filters, user_id)
-    total = db.session.scalar(select(func.count(Lot.id)).where(*criteria)) or 0
     number = page_number(number, total, per_page)
+    order = _order(filters.sort, assigned)
     ids = select(Lot.id).where(*criteria)
     if filters.sort == "supplier":
         ids = ids.join(Supplier, Supplier.id == Lot.supplier_id)
     elif filters.sort == "part":
         ids = ids.join(Part, Part.id == Lot.part_id)
-    chosen = list(
-        db.session.scalars(
-            ids.order_by(*_order(filters.sort, assigned)).limit(per_page).offset((number - 1) * per_page)
+    chosen = ids.order_by(*order).limit(per_page).offset((number - 1) * per_page).subquery()
+    reviewer = aliased(User)
+    rows = db.session.execute(
+        select(
+            Lot.id,
+            Lot.lot_number,
+            Lot.submissions,
+            Lot.state,
+            Lot.recommendation,
+            Lot.flag_count,
+            Lot.submitted_at,
+            Lot.supplier_id,
+            Lot.reviewer_id,
+            Supplier.code.label("supplier_code"),
+            Part.part_number,
+            Site.name.label("site_name"),
+            reviewer.name.label("reviewer_name"),
+            _awaiting_deviation().label("awaiting_deviation"),
         )
-    )
-    lots = {
-        lot.id: lot
-        for lot in db.session.scalars(
-            select(Lot)
-            .options(
-                joinedload(Lot.part), joinedload(Lot.site), joinedload(Lot.supplier), joinedload(Lot.reviewer)
-            )
-            .where(Lot.id.in_(chosen))
-        )
-    }
-    return Page([lots[i] for i in chosen if i in lots], total, number, per_page)
+        .join(chosen, chosen.c.id == Lot.id)
+        .join(Supplier, Supplier.id == Lot.supplier_id)
+        .join(Part, Part.id == Lot.part_id)
+        .join(Site, Site.id == Lot.site_id)
+        .outerjoin(reviewer, reviewer.id == Lot.reviewer_id)
+        .order_by(*order)
+    ).all()
+    return Page(list(rows), total, number, per_page)
 
 
 def assigned_supplier_ids(user_id: int) -> set[int]:
@@ -127,22 +150,11 @@ def assigned_supplier_ids(user_id: int) -> set[int]:
     )
 
 
-def lots_awaiting_deviation(lot_ids: list[int]) -> set[int]:
-    """Which of these lots have a deviation waiting for its second signature (one query)."""
-    if not lot_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Deviation.lot_id).where(
-                Deviation.lot_id.in_(lot_ids), Deviation.state == DeviationState.AWAITING
-            )
-        )
-    )
-
-
-def summary(user_id: int) -> QueueSummary:
-    """The queue's counts and its oldest waiting submission, in one query."""
+def summary(user_id: int, filters: QueueFilters | None = None) -> QueueSummary:
+    """The queue's counts, its oldest waiting submission and how many lots match `filters`, in one query."""
     waiting = Lot.state.in_(WAITING_STATES)
+    # Every criterion list starts with `waiting`, the WHERE of this query; the rest filter the count.
+    narrower = _criteria(filters, user_id)[1:] if filters else []
     row = db.session.execute(
         select(
             func.count(Lot.id),
@@ -153,6 +165,7 @@ def summary(user_id: int) -> QueueSummary:
             func.count(Lot.id).filter(Lot.recommendation == "reject"),
             func.count(Lot.id).filter(_awaiting_deviation()),
             func.min(Lot.submitted_at),
+            func.count(Lot.id).filter(and_(*narrower)) if narrower else func.count(Lot.id),
         ).where(waiting)
     ).one()
     return QueueSummary(*row)

@@ -58,14 +58,16 @@ def index():
         sort=form.sort.data or "oldest",
     )
     assigned = queue.assigned_supplier_ids(current_user.id)
-    page = queue.queue_page(filters, current_user.id, assigned, request.args.get("page", 1, type=int))
+    summary = queue.summary(current_user.id, filters)
+    page = queue.queue_page(
+        filters, current_user.id, assigned, summary.matching, request.args.get("page", 1, type=int)
+    )
     return render_template(
         "reviews/queue.html",
         form=form,
         page=page,
-        summary=queue.summary(current_user.id),
+        summary=summary,
         assigned=assigned,
-        deviations=queue.lots_awaiting_deviation([lot.id for lot in page.items]),
         states=STATE_LABELS,
     )
 

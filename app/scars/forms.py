@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import choices, required, text_field
+from app.forms import LIST_SELECT, choices, required, text_field
 from app.scars.models import ScarState, Severity, Source, StepState
 
 SEVERITY_LABELS = {
@@ -63,18 +63,21 @@ class ScarFilterForm(FlaskForm):
         _l("State"),
         choices=choices([("", _l("All")), *STATE_LABELS.items()]),
         validators=[Optional()],
+        widget=LIST_SELECT,
     )
-    supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()])
+    supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()], widget=LIST_SELECT)
     part = StringField(_l("Part number"), validators=[Optional()], render_kw={"maxlength": 40})
     severity = SelectField(
         _l("Severity"),
         choices=choices([("", _l("All")), *SEVERITY_LABELS.items()]),
         validators=[Optional()],
+        widget=LIST_SELECT,
     )
     overdue = SelectField(
         _l("Due dates"),
         choices=choices([("", _l("All")), ("yes", _l("Overdue only"))]),
         validators=[Optional()],
+        widget=LIST_SELECT,
     )
 
 

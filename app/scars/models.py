@@ -117,6 +117,8 @@ class Scar(SupplierOwned, TimestampMixin, db.Model):
         CheckConstraint(check_in("state", ScarState), name="state"),
         Index("ix_scar_supplier_state", "supplier_id", "state"),
         Index("ix_scar_part_state", "part_id", "state"),
+        # The SCAR list's order (newest first): a page is read from the index, not sorted from all.
+        Index("ix_scar_issued", "issued_on", "id"),
     )
 
     def __str__(self) -> str:

@@ -46,7 +46,7 @@ def index():
         "scars/index.html",
         form=form,
         page=page,
-        progress={scar.id: queries.progress_of(scar) for scar in page.items},
+        progress=queries.progress_by_scar([scar.id for scar in page.items]),
         can_raise=current_user.role in ISSUERS,
         **LABELS,
     )
