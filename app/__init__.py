@@ -8,11 +8,11 @@ import os
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import sqlite
+from app import badges, i18n, sqlite
 from config import CONFIGS, Config
 
 
@@ -59,9 +59,11 @@ def register_extensions(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # app.web checks unsafe requests itself
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    i18n.install(app)
+    badges.register(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["when"] = when
-    app.jinja_env.filters["age"] = age
+    app.jinja_env.filters["age"] = i18n.age
     from app.users.forms import ROLE_LABELS
 
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
@@ -81,13 +83,6 @@ def _select_locale() -> str | None:
 def when(value: datetime | None) -> str:
     """A timestamp in the user's time zone, unambiguous in every country: 2026-11-21 14:05."""
     return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
-
-
-def age(value: datetime | None) -> str:
-    """How long ago, in words: "3 days", "5 hours"."""
-    from app.db import utcnow
-
-    return format_timedelta(utcnow() - value, threshold=1.1) if value else ""
 
 
 def _select_timezone() -> str | None:

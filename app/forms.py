@@ -7,12 +7,12 @@ from typing import Any, TypeVar
 
 from flask import abort, flash
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Field, SelectChoice, SelectField, StringField, widgets
 from wtforms.validators import DataRequired, Length
 
+from app.i18n import lazy_gettext as _l
 from app.parts.services import part_id_by_number
 from app.rules import RuleError
 

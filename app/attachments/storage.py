@@ -22,13 +22,13 @@ from pathlib import Path
 from flask import Response, abort, current_app, send_file
 from flask_babel import LazyString
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from app.attachments.models import Attachment
 from app.audit.services import record, snapshot
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.rules import RuleError
 
 log = logging.getLogger(__name__)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
 from app.audit.queries import AuditFilters
 from app.forms import choices
+from app.i18n import lazy_gettext as _l
 
 
 def _start_of(day: date, zone: tzinfo) -> datetime:

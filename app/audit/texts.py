@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from app.i18n import lazy_gettext as _l
 from app.scorecards.texts import KPI_LABELS
 
 # Every action code passed to `record(...)`, and the ones of features on their way in.

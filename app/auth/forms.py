@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, ValidationError
 from wtforms.validators import Email, EqualTo, Length
 
 from app.auth.passwords import MAX_LENGTH, password_problems
 from app.forms import required
+from app.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

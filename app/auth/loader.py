@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
 from app.auth.models import User
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 
 
 def load_user(identity: str) -> User | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, TextAreaField
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length
 
 from app.attachments.storage import max_bytes, readable_size
 from app.forms import required, text_field
+from app.i18n import lazy_gettext as _l
 
 
 def date_field(label: str, description: str | None = None) -> DateField:

@@ -6,13 +6,13 @@ its standard's characteristics, so `grid.py` reads them from the request by name
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from app.forms import choices, required, text_field
+from app.i18n import lazy_gettext as _l
 from app.lots.models import LotState
 
 STATE_LABELS = {

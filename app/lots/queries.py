@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, Select, case, func, select
 
 from app.extensions import db
 from app.lots.models import Lot, LotState
 from app.pagination import Page, page_number
+from app.parts.models import Part
+from app.suppliers.models import Site, Supplier
 
 PER_PAGE = 50
 
@@ -40,14 +41,35 @@ def _criteria(filters: LotFilters) -> list[Any]:
     return criteria
 
 
-def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> Page[Lot]:
-    """One page of lots visible to the session, newest change first."""
+# What a row of a lot list shows, read as plain rows (no Lot objects): the lot, its part, site and supplier.
+ROW_COLUMNS = (
+    Lot.id,
+    Lot.lot_number,
+    Lot.state,
+    Lot.recommendation,
+    Lot.flag_count,
+    Lot.updated_at,
+    Part.part_number,
+    Site.name.label("site_name"),
+    Supplier.code.label("supplier_code"),
+)
+
+
+def _with_row_columns(query: Select[Any]) -> Select[Any]:
+    return (
+        query.join(Part, Part.id == Lot.part_id)
+        .join(Site, Site.id == Lot.site_id)
+        .join(Supplier, Supplier.id == Lot.supplier_id)
+    )
+
+
+def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> Page[Row[Any]]:
+    """One page of lots visible to the session, newest change first, as rows of ROW_COLUMNS."""
     criteria = _criteria(filters)
     total = db.session.scalar(select(func.count(Lot.id)).where(*criteria)) or 0
     number = page_number(number, total, per_page)
-    items = db.session.scalars(
-        select(Lot)
-        .options(joinedload(Lot.part), joinedload(Lot.site), joinedload(Lot.supplier))
+    items = db.session.execute(
+        _with_row_columns(select(*ROW_COLUMNS))
         .where(*criteria)
         .order_by(Lot.updated_at.desc(), Lot.id.desc())
         .limit(per_page)
@@ -56,22 +78,47 @@ def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> 
     return Page(list(items), total, number, per_page)
 
 
-def state_counts(supplier_id: int | None = None) -> dict[str, int]:
-    """Lots per state (of one supplier, or all the session may see)."""
-    query = select(Lot.state, func.count(Lot.id)).group_by(Lot.state)
-    if supplier_id is not None:
-        query = query.where(Lot.supplier_id == supplier_id)
-    return {state: count for state, count in db.session.execute(query)}
+# The supplier home's groups of lots still in the supplier's hands or waiting for the brand.
+ACTIVE_GROUPS = {
+    LotState.RETURNED: "returned",
+    LotState.DRAFT: "draft",
+    LotState.SUBMITTED: "waiting",
+    LotState.IN_REVIEW: "waiting",
+}
 
 
-def latest_in(states: tuple[str, ...], limit: int = 10) -> list[Lot]:
-    """The most recently changed lots in these states, oldest waiting first within the page."""
-    return list(
-        db.session.scalars(
-            select(Lot)
-            .options(joinedload(Lot.part), joinedload(Lot.site))
-            .where(Lot.state.in_(states))
-            .order_by(Lot.updated_at.desc(), Lot.id.desc())
-            .limit(limit)
+@dataclass(frozen=True)
+class ActiveLots:
+    """Per group of ACTIVE_GROUPS: the most recently changed lots (rows of ROW_COLUMNS) and how many."""
+
+    latest: dict[str, list[Row[Any]]]
+    counts: dict[str, int]
+
+
+def active_lots(supplier_id: int, limit: int = 10) -> ActiveLots:
+    """The supplier's returned, draft and waiting lots: the `limit` latest of each group with the
+    group's total, in one query over the supplier's active lots only (history is never read)."""
+    group = case(*((Lot.state == state, name) for state, name in ACTIVE_GROUPS.items())).label("group")
+    ranked = (
+        _with_row_columns(
+            select(
+                *ROW_COLUMNS,
+                group,
+                func.row_number()
+                .over(partition_by=group, order_by=(Lot.updated_at.desc(), Lot.id.desc()))
+                .label("rank"),
+                func.count().over(partition_by=group).label("total"),
+            )
         )
+        .where(Lot.supplier_id == supplier_id, Lot.state.in_(tuple(ACTIVE_GROUPS)))
+        .subquery()
     )
+    rows = db.session.execute(
+        select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.group, ranked.c.rank)
+    ).all()
+    latest: dict[str, list[Row[Any]]] = {name: [] for name in ACTIVE_GROUPS.values()}
+    counts = dict.fromkeys(latest, 0)
+    for row in rows:
+        latest[row.group].append(row)
+        counts[row.group] = row.total
+    return ActiveLots(latest, counts)

@@ -10,7 +10,6 @@ from app.auth.models import Role
 from app.db import utcnow
 from app.lots import queries as lot_queries
 from app.lots.forms import STATE_LABELS
-from app.lots.models import LotState
 from app.main import figures
 from app.reviews import queue as review_queue
 from app.security import ANY_ROLE, public, roles_required
@@ -38,12 +37,8 @@ def home():
         return render_template(
             "main/home_supplier.html",
             supplier=supplier,
-            users=figures.user_counts(supplier.id),
             certificate_warnings=figures.certificate_warnings(),
-            lot_counts=lot_queries.state_counts(supplier.id),
-            returned=lot_queries.latest_in((LotState.RETURNED,)),
-            drafts=lot_queries.latest_in((LotState.DRAFT,)),
-            waiting=lot_queries.latest_in((LotState.SUBMITTED, LotState.IN_REVIEW)),
+            lots=lot_queries.active_lots(supplier.id),
             states=STATE_LABELS,
             scar_steps_due=figures.scar_steps_due(utcnow().date()),
         )

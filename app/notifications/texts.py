@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from app.i18n import lazy_gettext as _l
 from app.notifications.models import NotificationKind
 
 LOT_DECIDED = _l("Lot %(lot_number)s of %(part_number)s from %(supplier_code)s was decided.")

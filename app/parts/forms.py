@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from app.forms import required, text_field
+from app.i18n import lazy_gettext as _l
 
 
 class PartForm(FlaskForm):

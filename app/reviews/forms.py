@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.forms import LIST_SELECT, choices, required
+from app.i18n import lazy_gettext as _l
 from app.reviews.services import Decision
 
 SIGNATURE_HELP = _l(

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.lots import evaluation
 from app.lots.forms import STATE_LABELS
 from app.lots.models import CharacteristicResult, Lot, LotDataset

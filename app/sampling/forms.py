@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange
 
 from app.forms import choices, required
+from app.i18n import lazy_gettext as _l
 from app.quality.sampling import AQLS, LEVELS
 
 SCHEME_LABELS = (("iso2859-1", _l("ISO 2859-1:1999")), ("ansi-z14", _l("ANSI/ASQ Z1.4")))

@@ -6,7 +6,6 @@ the request by name.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -22,6 +21,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import LIST_SELECT, choices, required, text_field
+from app.i18n import lazy_gettext as _l
 from app.scars.models import ScarState, Severity, Source, StepState
 
 SEVERITY_LABELS = {

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.lots.forms import STATE_LABELS as LOT_STATE_LABELS
 from app.lots.models import Lot
 from app.pdf import render_pdf, stylesheet

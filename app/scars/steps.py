@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 TEXT, LONG_TEXT, COUNT, DATE, TABLE = "text", "long_text", "count", "date", "table"
 TEXT_MAX = 4000

@@ -20,9 +20,9 @@ from typing import Any
 from flask import render_template
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.i18n import lazy_gettext as _l
 from app.pdf import render_pdf, stylesheet
 from app.quality.scoring import GROUPS, Group, Kpi
 from app.reviews.report import utc

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 
+from app.i18n import lazy_gettext as _l
 from app.quality.scoring import Group, Kpi
 from app.scorecards.periods import MONTH, Period
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from app.forms import choices, required, text_field
+from app.i18n import lazy_gettext as _l
 from app.sampling.forms import LEVEL_LABELS, SCHEME_LABELS, aql_choices
 from app.standards.validation import (
     CharacteristicData,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Regexp
 
 from app.forms import LANGUAGE_CHOICES, choices, country_field, required, text_field
+from app.i18n import lazy_gettext as _l
 from app.suppliers.models import SupplierStatus
 
 STATUS_LABELS = {

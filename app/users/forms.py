@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
 from wtforms.validators import Email, Length
 
 from app.auth.models import Role
 from app.forms import choices, required, text_field
+from app.i18n import lazy_gettext as _l
 
 ROLE_LABELS = {
     Role.SUPPLIER_INSPECTOR: _l("Supplier inspector"),

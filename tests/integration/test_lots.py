@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.certificates.models import SiteCertificate
 from app.db import utcnow
 from app.extensions import db
-from app.lots import services
+from app.lots import queries, services
 from app.lots.entry import DataRejectedError, RawCell, RawFinding
 from app.lots.models import (
     CharacteristicResult,
@@ -699,3 +699,32 @@ def test_the_second_page_of_the_lot_list_keeps_its_filter(client, world, app):
     html = second.get_data(as_text=True)
     assert second.status_code == 200 and "Page 2 of 2" in html
     assert 'href="/lots?state=draft&amp;page=1"' in html
+
+
+def test_the_supplier_home_shows_the_latest_ten_of_each_active_group_and_counts_them_all(client, app, world):
+    with app.app_context():
+        site, part = db.session.get(Site, world.site_a), db.session.get(Part, world.part_a)
+        start = utcnow() - timedelta(days=30)
+        states = [LotState.DRAFT] * 11 + [LotState.RETURNED] * 2 + [LotState.SUBMITTED, LotState.IN_REVIEW]
+        states += [LotState.ACCEPTED] * 3
+        for i, state in enumerate(states):
+            lot = factories.lot(site, part, _inspector(world), f"H-{i:03d}")
+            lot.state, lot.updated_at = state, start + timedelta(hours=i)
+        db.session.commit()
+        active = queries.active_lots(world.supplier_a)
+        # With the world's lots of A: draft A-0001, submitted A-0002, in review A-0003 (changed last);
+        # B's lots are not A's.
+        assert active.counts == {"returned": 2, "draft": 12, "waiting": 4}
+        drafts = [row.lot_number for row in active.latest["draft"]]
+        assert drafts == ["A-0001", *(f"H-{i:03d}" for i in range(10, 1, -1))]  # newest change first
+        waiting = [row.lot_number for row in active.latest["waiting"]]
+        assert sorted(waiting[:2]) == ["A-0002", "A-0003"] and waiting[2:] == ["H-014", "H-013"]
+        assert {row.site_name for row in active.latest["returned"]} == {site.name}
+        assert active.latest["returned"][0].part_number == part.part_number
+    login_as(client, world.inspector_a)
+    page = client.get("/home").get_data(as_text=True)
+    drafts_section = page[page.index("Drafts <span") : page.index("Submitted, waiting for review")]
+    assert '<span class="badge text-bg-light">12</span>' in drafts_section
+    assert drafts_section.count('href="/lots/') == 10 and "H-001" not in drafts_section
+    assert 'href="/lots?state=draft">All of them' in drafts_section
+    assert "H-015" not in page and "B-0001" not in page  # decided lots and B's are not on A's home

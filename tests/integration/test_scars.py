@@ -567,6 +567,37 @@ def test_the_list_filters_by_state_supplier_part_severity_and_overdue(client, ap
     assert "No part has the number NOPE" in client.get("/scars?part=NOPE").get_data(as_text=True)
 
 
+def test_the_list_shows_each_scars_first_waiting_step_nearest_due_date_and_lateness(client, app, world):
+    today = utcnow().date()
+    with app.app_context():
+        late = raise_scar(world, title="Half done")
+        answer_steps(late, world, "D0 D1")
+        for code, state, days in (("D2", StepState.SUBMITTED, -2), ("D3", StepState.OPEN, -5)):
+            step = services.step_of(late, code)
+            step.state, step.due_on = state, today + timedelta(days=days)
+        on_time = raise_scar(world, title="On time")
+        for step in on_time.steps:
+            step.due_on = today + timedelta(days=10 + int(step.code[1]))
+        done = raise_scar(world, title="All accepted")
+        answer_steps(done, world, ALL_STEPS)
+        db.session.commit()
+        ids = (late.id, on_time.id, done.id)
+    login_as(client, world.reviewer)
+    html = client.get("/scars").get_data(as_text=True)
+
+    def row(scar_id: int) -> str:
+        start = html.index(f'href="/scars/{scar_id}"')
+        return html[start : html.index("</tr>", start)]
+
+    half, fresh, finished = (row(i) for i in ids)
+    # D0 and D1 accepted: D2 (submitted) is current; D3 is due earliest and late, so the SCAR is late.
+    assert f'href="/scars/{ids[0]}/steps/D2">D2</a> <span class="badge text-bg-primary">' in half
+    assert (today - timedelta(days=5)).isoformat() in half and "Overdue" in half
+    assert f'href="/scars/{ids[1]}/steps/D0">D0</a>' in fresh
+    assert (today + timedelta(days=10)).isoformat() in fresh and "Overdue" not in fresh
+    assert "/steps/" not in finished and finished.count("—") == 2  # no current step, no due date
+
+
 def test_the_list_runs_the_same_queries_however_many_scars_it_shows(client, app, world):
     login_as(client, world.reviewer)
     few, _html = count_page_statements(app, client, "/scars")

@@ -1,0 +1,89 @@
+"""Translations looked up once per request and locale, for templates and lazy labels.
+
+Flask-Babel finds the translations anew on every `_()` in a template (the domain, the locale and
+the catalogue, each through the request's context): a list page calls it a hundred times or more,
+and each lazy label (a state's name in a badge, a form's label) once more each time it is shown.
+`translations()` keeps the catalogue of the request's current locale, so `force_locale` (e-mails
+in the recipient's language) still switches it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from babel.dates import TIMEDELTA_UNITS
+from babel.support import NullTranslations
+from flask import Flask, g
+from flask_babel import format_timedelta, get_locale, get_translations
+from flask_babel.speaklater import LazyString
+
+_NULL = NullTranslations()
+
+
+def translations() -> Any:
+    """The gettext catalogue of the current locale, cached in the request's Babel context."""
+    if not g:
+        return _NULL
+    context = g.get("_flask_babel")
+    if context is not None:
+        locale = getattr(context, "babel_locale", None)
+        cached = getattr(context, "kensa_translations", None)
+        if locale is not None and cached is not None and cached[0] is locale:
+            return cached[1]
+    catalogue = get_translations()
+    g._flask_babel.kensa_translations = (get_locale(), catalogue)
+    return catalogue
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """flask_babel.gettext through `translations()`."""
+    text: str = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """A string translated when it is shown, in the locale of the request showing it: labels and
+    choices defined at import time."""
+    return LazyString(gettext, string, **variables)
+
+
+# "3 days" and "5 hours" by (unit, count, locale): Babel finds the CLDR pattern anew on every call.
+_AGES: dict[tuple[str, int, str], str] = {}
+AGE_THRESHOLD = 1.1  # 1.1 days or more is said in days, less in hours (Babel's default)
+
+
+def _unit_and_count(seconds: int) -> tuple[str, int]:
+    """The unit and the rounded count Babel's format_timedelta says `seconds` in."""
+    for unit, per_unit in TIMEDELTA_UNITS:
+        value = abs(seconds) / per_unit
+        if value >= AGE_THRESHOLD or unit == "second":
+            if unit == "second" and value > 0:
+                value = max(1, value)
+            return unit, round(value)
+    raise AssertionError("TIMEDELTA_UNITS ends with seconds")
+
+
+def age(value: datetime | None) -> str:
+    """How long ago, in words and the request's language: "3 days", "5 hours"."""
+    if not value:
+        return ""
+    from app.db import utcnow
+
+    delta = utcnow() - value
+    seconds = delta.days * 86400 + delta.seconds
+    key = (*_unit_and_count(seconds), str(get_locale()))
+    words = _AGES.get(key)
+    if words is None:
+        words = _AGES[key] = format_timedelta(delta, threshold=AGE_THRESHOLD)
+    return words
+
+
+def install(app: Flask) -> None:
+    """Templates' `_`, `gettext` and `ngettext` read `translations()`."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
