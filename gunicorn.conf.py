@@ -23,11 +23,12 @@ worker_class = "sync"
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# WeasyPrint's caches (fonts, images, layout) grow a worker's memory a little with every PDF: each
-# worker is replaced after about this many requests, the jitter keeping them from all restarting
-# at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# WeasyPrint's caches (fonts, images, layout) grow a worker's memory with its first PDFs (about
+# 40 MiB over 200, then level): each worker is replaced after about this many requests, the jitter
+# keeping them from all restarting at once. Not fewer: a new worker builds the app again, 1.7 s of
+# CPU, which every 1,000 requests cost busy list pages a tenth of the machine (bench/pages.py).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
 # Each worker builds the app itself, so no database connection is ever shared across a fork.
 preload_app = False
 # The heartbeat file on a RAM disk: a slow disk must not make the arbiter think a worker hung.

@@ -23,22 +23,19 @@ would and send them back anyway. `tests/production/test_load.py` runs a short ve
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +46,7 @@ from sqlalchemy import create_engine, text
 from urllib3.exceptions import NewConnectionError
 
 from bench.import_measurements import environment, median_of, p95_of, scratch_database, server_reachable
+from bench.server import Server, start_gunicorn, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "quality-first-2026"  # noqa: S105 - the demo password (app.cli.DEMO_PASSWORD)
@@ -57,7 +55,6 @@ PLAN_MARKER = "KENSA-LOAD-PLAN "
 # (connect, read) seconds: a request that takes longer is a failure, not a hang.
 REQUEST_TIMEOUT = (5.0, 30.0)
 SETUP_SECONDS = 120.0  # every client signed in by then, or the run fails
-SERVER_START_SECONDS = 60.0
 LOCKED = "database is locked"
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 CREATED_RE = re.compile(r"/lots/(\d+)/data$")
@@ -217,111 +214,6 @@ def prepare_database(
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"set-up failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-5000:]}")
     return [ClientPlan(**row) for row in json.loads(line[len(PLAN_MARKER) :])]
-
-
-# --- The server ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    url: str
-    workers: int
-    error_log: Path
-    access_log: Path
-
-    def worker_pids(self) -> list[int]:
-        """The arbiter's children (Linux /proc)."""
-        pid = self.process.pid
-        try:
-            return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        except FileNotFoundError:
-            return []
-
-
-def start_gunicorn(env: dict[str, str], folder: Path, workers: int | None) -> Server:
-    """Start gunicorn -c gunicorn.conf.py wsgi:app on a free port (the caller stops it)."""
-    port = free_port()
-    env = {**env, "KENSA_BIND": f"127.0.0.1:{port}"}
-    if workers:
-        env["WEB_CONCURRENCY"] = str(workers)
-    count = int(env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
-    error_log, access_log = folder / "gunicorn-error.log", folder / "gunicorn-access.log"
-    with error_log.open("wb") as err, access_log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-        )
-    return Server(process, f"http://127.0.0.1:{port}", count, error_log, access_log)
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], folder: Path, workers: int | None) -> Iterator[Server]:
-    """gunicorn serving the (migrated) database; stopped, and killed if need be, on exit."""
-    server = start_gunicorn(env, folder, workers)
-    try:
-        wait_until_up(server)
-        yield server
-    finally:
-        stop(server)
-
-
-def wait_until_up(server: Server) -> None:
-    """Until /healthz answers and the arbiter has all its workers."""
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(
-                f"gunicorn exited with {server.process.returncode}:\n{_tail(server.error_log)}"
-            )
-        try:
-            up = requests.get(f"{server.url}/healthz", timeout=2).status_code == 200
-        except requests.RequestException:
-            up = False
-        if up and len(server.worker_pids()) == server.workers:
-            return
-        time.sleep(0.2)
-    raise RuntimeError(
-        f"gunicorn did not come up in {SERVER_START_SECONDS:.0f} s:\n{_tail(server.error_log)}"
-    )
-
-
-def stop(server: Server) -> None:
-    """SIGTERM (graceful); if the arbiter hangs, SIGKILL it and the workers it had then."""
-    if server.process.poll() is not None:
-        return
-    workers = {pid: _started(pid) for pid in server.worker_pids()}
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=45)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-        for pid, started in workers.items():
-            if started is not None and _started(pid) == started:  # that worker, not a reused pid
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-
-
-def _started(pid: int) -> str | None:
-    """The process's start time (clock ticks since boot), which tells a reused pid apart."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (FileNotFoundError, IndexError):
-        return None
-
-
-def _tail(path: Path, chars: int = 5000) -> str:
-    return path.read_text(errors="replace")[-chars:]
 
 
 # --- The clients -----------------------------------------------------------------------------------

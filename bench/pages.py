@@ -34,8 +34,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.import_measurements import scratch_database, server_reachable, sqlalchemy_url
+from bench.server import Server, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "quality-first-2026"  # noqa: S105 - the volume's users' password
@@ -237,93 +236,22 @@ def _choose(conn: Any, func: Any, select: Any) -> Volume:
 # --- Servers ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    label: str
-    process: subprocess.Popen[bytes]
-    base: str
-    log: Path
-
-    def workers(self) -> list[int]:
-        """The worker pids (the master's children)."""
-        pid = self.process.pid
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except FileNotFoundError:
-            return []
-        return sorted(int(child) for child in children)
-
-
-def _worker_count(workers: int | None) -> int:
-    """What gunicorn.conf.py will start: WEB_CONCURRENCY, else 2 x cores + 1."""
-    return workers or int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve(label: str, wsgi: str, url: str, folder: Path, workers: int | None) -> Iterator[Server]:
     """gunicorn -c gunicorn.conf.py `wsgi` on a free port, production config, no access log."""
-    port = _free_port()
     env = {
         **os.environ,
         "KENSA_CONFIG": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
-        "KENSA_BIND": f"127.0.0.1:{port}",
         "MAIL_BACKEND": "null",
         "GUNICORN_ACCESS_LOG": "/dev/null",
         "UPLOAD_FOLDER": str(folder / "uploads"),
     }
-    if workers:
-        env["WEB_CONCURRENCY"] = str(workers)
-    log = folder / f"gunicorn-{label}-{port}.log"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            [str(gunicorn), "-c", "gunicorn.conf.py", wsgi],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(label, process, f"http://127.0.0.1:{port}", log)
-    try:
-        _wait_ready(server, "/login" if wsgi == "wsgi:app" else "/", _worker_count(workers))
+    ready = "/healthz" if wsgi == "wsgi:app" else "/"
+    with gunicorn(env, folder, workers, app=wsgi, label=label, ready_path=ready) as server:
+        time.sleep(3)  # the workers' first requests (imports, connections) are not the bench's
         yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(server: Server, path: str, expected: int, timeout: float = 120.0) -> None:
-    """Until the path answers 200 and every worker is up."""
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            if requests.get(server.base + path, timeout=30).status_code == 200 and (
-                len(server.workers()) >= expected
-            ):
-                time.sleep(3)  # the other workers finish booting too
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    tail = server.log.read_text(errors="replace")[-3000:]
-    raise RuntimeError(f"{server.label} did not start; its log ends:\n{tail}")
 
 
 # --- HTTP ------------------------------------------------------------------------------------------
@@ -378,17 +306,17 @@ def check_page(base: str, page: Page, cookie: str | None) -> int:
 
 def wrk(server: Server, path: str, cookie: str | None, seconds: float, script: Path, label: str) -> Result:
     """`wrk -c 16` on the path for `seconds`; the worker pids before and after tell the replacements."""
-    before = set(server.workers())
+    before = set(server.worker_pids())
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
     command += ["-s", str(script)]
     for name, value in _headers(cookie).items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(  # noqa: S603 - wrk with our own arguments
-        [*command, server.base + path], capture_output=True, text=True, check=True
+        [*command, server.url + path], capture_output=True, text=True, check=True
     ).stdout
     found = json.loads(out.strip().splitlines()[-1])
     seconds_run = found["duration_us"] / 1e6
-    after = set(server.workers())
+    after = set(server.worker_pids())
     return Result(
         label,
         found["p50_us"] / 1000,
@@ -423,7 +351,7 @@ def rss_mib(pid: int) -> float | None:
 def memory_line(server: Server, seen: set[int]) -> str:
     """Each worker's RSS in MiB; a worker not seen before (a replacement) is starred."""
     shown = []
-    for pid in server.workers():
+    for pid in server.worker_pids():
         rss = rss_mib(pid)
         if rss is not None:
             shown.append(f"{pid}{'' if pid in seen else '*'} {rss:.0f}")
@@ -431,7 +359,7 @@ def memory_line(server: Server, seen: set[int]) -> str:
 
 
 def _total(server: Server) -> float:
-    return sum(rss_mib(pid) or 0.0 for pid in server.workers())
+    return sum(rss_mib(pid) or 0.0 for pid in server.worker_pids())
 
 
 def fetch_pdfs(base: str, paths: Sequence[str], cookie: str, parallel: int) -> tuple[float, int]:
@@ -528,12 +456,10 @@ def bench_scale(
         serve("floor", "bench.floor_app:app", url, folder, args.workers) as floor_server,
         serve("kensa", "wsgi:app", url, folder, args.workers) as kensa,
     ):
-        cookies = {email: sign_in(kensa.base, email) for email in (volume.reviewer, volume.inspector)}
-        print(
-            f"  Kensa {len(kensa.workers())} workers, floor {len(floor_server.workers())} workers; signed in"
-        )
+        cookies = {email: sign_in(kensa.url, email) for email in (volume.reviewer, volume.inspector)}
+        print(f"  Kensa {kensa.workers} workers, floor {floor_server.workers} workers; signed in")
         for page in volume.pages:
-            size = check_page(kensa.base, page, cookies.get(page.user or ""))
+            size = check_page(kensa.url, page, cookies.get(page.user or ""))
             print(f"    checked {page.label:<24} {page.path:<48} 200, {size:,} bytes")
         floors = [timed(floor_server, "/", None, args, script, FLOOR)]
         results = []
@@ -542,20 +468,22 @@ def bench_scale(
             floors.append(wrk(floor_server, "/", None, args.duration, script, FLOOR))
         report_pages(results, floors, volume.pages)
         if memory:
-            seen = set(kensa.workers())
+            seen = set(kensa.worker_pids())
             print("  memory, VmRSS MiB per worker (pid; * = a worker started since the line before):")
-            print(f"    floor after its runs:      {memory_line(floor_server, set(floor_server.workers()))}")
+            print(
+                f"    floor after its runs:      {memory_line(floor_server, set(floor_server.worker_pids()))}"
+            )
             print(f"    Kensa after the pages:     {memory_line(kensa, seen)}")
             for name, every in (("scorecard", volume.card_pdfs), ("lot report", volume.report_pdfs)):
                 paths = [every[i % len(every)] for i in range(args.pdfs)]
                 seconds, failures = fetch_pdfs(
-                    kensa.base, paths, cookies[volume.reviewer], len(kensa.workers())
+                    kensa.url, paths, cookies[volume.reviewer], len(kensa.worker_pids())
                 )
                 print(
                     f"    Kensa after {len(paths)} {name} PDFs ({seconds:.0f} s, {failures} failed): "
                     f"{memory_line(kensa, seen)}"
                 )
-                seen |= set(kensa.workers())
+                seen |= set(kensa.worker_pids())
         middle = sorted(floors, key=lambda f: f.rps)[len(floors) // 2]
         return [middle, *results]
 

@@ -35,10 +35,10 @@ from bench.load_submit import (
     REQUEST_TIMEOUT,
     Client,
     Tally,
-    gunicorn,
     prepare_database,
     server_env,
 )
+from bench.server import gunicorn
 from tests.databases import postgresql_database
 
 ROOT = Path(__file__).resolve().parents[2]
