@@ -55,6 +55,7 @@ TARGET_SHARE = 0.5
 TARGET_P95_MS = 100.0
 FLAT_RATIO = 1.5  # growth: largest scale's latency over the smallest's
 FLOOR = "floor"
+SHELL = "signed-in shell"
 # wrk: per-thread counters gathered in done(); latency in microseconds.
 WRK_SCRIPT = """
 local threads = {}
@@ -208,6 +209,9 @@ def _choose(conn: Any, func: Any, select: Any) -> Volume:
             r'href="/lots/\d+"',
             True,
         ),
+        # What every signed-in page costs before its content: user and session check, the nav's
+        # unread count, CSRF token, layout, commit. No list page can be cheaper.
+        Page(SHELL, "/account", reviewer, re.escape(reviewer)),
         Page("lot page", f"/lots/{shown_lot}", reviewer, re.escape(lot_number)),
         Page("SCAR list", "/scars", reviewer, r'href="/scars/\d+"', is_list=True),
         Page("scorecard", f"/scorecards/{period}/suppliers/{busiest}", reviewer, re.escape(code)),
@@ -420,6 +424,10 @@ def report_pages(results: Sequence[Result], floors: Sequence[Result], pages: Seq
         f"non-2xx {sum(f.non2xx for f in floors)}, workers replaced {sum(f.replaced for f in floors)}"
     )
     print("  target met by every list page" if not failed else f"  TARGET NOT MET by {', '.join(failed)}")
+    shell = next((r for r in results if r.label == SHELL), None)
+    if shell is not None:
+        shares = ", ".join(f"{r.label} {r.rps / shell.rps:.0%}" for r in results if by_label[r.label].is_list)
+        print(f"  list pages' req/s over the {SHELL}'s ({shell.rps:.0f}): {shares}")
     return not failed
 
 
