@@ -28,8 +28,8 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _sqlalchemy_url(url: str) -> str:
-    """Accept the usual postgres:// spellings and use the psycopg 3 driver."""
+def sqlalchemy_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and use the psycopg 3 driver (the benches use it too)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -95,7 +95,7 @@ class DevelopmentConfig(Config):
     """Embedded SQLite in instance/, console e-mail."""
 
     DEBUG = False
-    SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(
+    SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kensa.sqlite3'}")
     )
     OUTBOX_SEND_AFTER_REQUEST = True
@@ -110,7 +110,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
-    SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(os.environ.get("DATABASE_URL", "sqlite://"))
+    SQLALCHEMY_DATABASE_URI = sqlalchemy_url(os.environ.get("DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = True
     MAIL_BACKEND = "null"
     REDIS_URL = None  # tests that queue jobs name their Redis themselves
@@ -133,7 +133,7 @@ class ProductionConfig(Config):
         if missing:
             raise RuntimeError("Kensa refuses to start in production without: " + ", ".join(missing))
         self.SECRET_KEY = os.environ["SECRET_KEY"]
-        self.SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(os.environ["DATABASE_URL"])
+        self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(os.environ["DATABASE_URL"])
 
 
 CONFIGS = {

@@ -16,6 +16,8 @@ import os
 from flask import Flask
 from sqlalchemy import MetaData, Table, create_engine, select
 
+from config import sqlalchemy_url
+
 FLOOR_ROWS = 50
 TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lots</title></head>
@@ -29,18 +31,10 @@ TEMPLATE = """<!doctype html>
 </table></body></html>"""
 
 
-def _url(url: str) -> str:
-    """postgres:// and postgresql:// with the psycopg 3 driver, as config.py does."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
 def create_floor_app(database_url: str) -> Flask:
     """The floor app on an existing Kensa database (its tables reflected once at start)."""
     app = Flask(__name__)
-    engine = create_engine(_url(database_url))
+    engine = create_engine(sqlalchemy_url(database_url))
     metadata = MetaData()
     lot, part, supplier = (
         Table(name, metadata, autoload_with=engine) for name in ("lot", "part", "supplier")

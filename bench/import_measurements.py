@@ -44,6 +44,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.elements import conv
 
+from config import sqlalchemy_url
+
 SAMPLES = 2_000
 CHARACTERISTICS = 100
 # ISO 2859-1, level III: 600,000 is code letter R, n = 2,000 (the largest n of the three classes).
@@ -57,14 +59,6 @@ MIB = 1024 * 1024
 
 
 # --- Shared set-up (also used by evaluate_lot.py) ------------------------------------------------
-
-
-def sqlalchemy_url(url: str) -> str:
-    """postgres:// and postgresql:// spellings with the psycopg 3 driver, as config.py does."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def server_reachable(url: str) -> bool:
