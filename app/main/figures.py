@@ -63,12 +63,6 @@ def suppliers_overview() -> list[tuple[Supplier, int, int]]:
     return [(s, n_sites, n_users) for s, n_sites, n_users in rows]
 
 
-def suppliers_by_status() -> dict[str, int]:
-    """How many suppliers stand at each status."""
-    rows = db.session.execute(select(Supplier.status, func.count()).group_by(Supplier.status))
-    return {status: n for status, n in rows}
-
-
 def statuses_of(overview: list[tuple[Supplier, int, int]]) -> dict[str, int]:
     """How many suppliers of `suppliers_overview()` stand at each status (no query: it lists them all)."""
     return dict(Counter(supplier.status for supplier, _sites, _users in overview))
