@@ -4,56 +4,79 @@ BIN    := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: run test lint install install-dev chromium wrk messages bench clean
+.PHONY: run test test-clock lint lock install install-dev debian-run debian-test wrk messages bench clean
 
+# Debian packages: WeasyPrint's libraries for the portal; chromium (browser tests) and faketime
+# (the clock-shifted runs) for the tests. Installed when missing and we are root, else named loudly.
+DEBIAN_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+DEBIAN_TEST := chromium faketime
+
+# The virtualenv's own pip installs the locks: every package, transitive ones included, is pinned
+# with its hashes in requirements.txt / requirements-dev.txt (`make lock` writes them).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
-run: install
+# The locks from the input files, with uv (pinned in requirements-dev.in): every transitive package
+# with its hashes, for Python 3.11 on any platform. Upgrade: edit the .in file, `make lock`, `make test`.
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock"
+lock: install-dev
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) requirements-dev.in -o requirements-dev.txt
+
+define debian_packages
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian packages:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "!!! missing Debian packages:" $$missing "($(2)) !!!"; \
+	fi
+endef
+
+debian-run:
+	$(call debian_packages,$(DEBIAN_RUN),PDFs may fail)
+debian-test: debian-run
+	$(call debian_packages,$(DEBIAN_TEST),browser tests will be skipped and the clock runs fail)
+
+run: install debian-run
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
 	@echo "Kensa is at http://127.0.0.1:5000 (Ctrl-C stops it)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Browser tests need Debian's chromium; install it when we can, else say so loudly.
-chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-		echo "!!! /usr/bin/chromium is missing and cannot be installed here: BROWSER TESTS WILL BE SKIPPED !!!"; \
-	fi
-
 # The page benches drive gunicorn with wrk (Debian's package).
 wrk:
-	@if command -v wrk >/dev/null; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing wrk for the page benches"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
-	else \
-		echo "!!! wrk is missing and cannot be installed here: the page benches will say so and skip !!!"; \
-	fi
+	$(call debian_packages,wrk,the page benches will say so and skip)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install-dev chromium lint
-	$(BIN)/pytest
+# Lint, then unit, integration, browser and production tests, each stage timed (scripts/test-stages).
+test: install-dev debian-test
+	scripts/test-stages
+
+# The unit and integration tests again under a moved system clock (libfaketime): more than a year
+# ahead, then starting two minutes before a year-end so that the run crosses it. The suite takes
+# its time from tests/clock.py, so both must pass as they do on the real date.
+FAKETIME := FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
+test-clock: install-dev debian-test
+	$(FAKETIME) -f '+400d' $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration
+	$(FAKETIME) -f '@2027-12-31 23:58:00' $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

@@ -119,6 +119,9 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
+    # The browser tests' server starts its clock here (ISO 8601, e.g. 2026-11-18T03:30:00+00:00),
+    # so that it agrees with the tests' clock on any day; only the testing config reads it.
+    CLOCK_START = os.environ.get("KENSA_CLOCK_START") or None
 
 
 class ProductionConfig(Config):

@@ -12,7 +12,7 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import badges, i18n, sqlite
+from app import badges, clock, i18n, sqlite
 from config import CONFIGS, Config
 
 
@@ -25,6 +25,7 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(_config_object(config))
+    _start_clock(app)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -38,6 +39,13 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
     app.teardown_appcontext(sqlite.end_writer_turn)  # a turn a failed request did not end
     _wrap_proxy_fix(app)
     return app
+
+
+def _start_clock(app: Flask) -> None:
+    """A testing app whose config names CLOCK_START runs its clock from that instant (tests/clock.py)."""
+    start = app.config.get("CLOCK_START")
+    if start and app.testing:
+        clock.install(clock.TestClock(datetime.fromisoformat(start)))
 
 
 def _config_object(config: type[Config] | Config | str | None) -> Config:

@@ -9,6 +9,8 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from app.clock import utcnow
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -16,11 +18,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (everything is stored in UTC)."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from flask import Response, stream_with_context
 
 from app import tenancy
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 
 ROWS_PER_CHUNK = 500

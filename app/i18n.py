@@ -17,6 +17,8 @@ from flask import Flask, g
 from flask_babel import format_timedelta, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
+from app.clock import utcnow
+
 _NULL = NullTranslations()
 
 
@@ -52,8 +54,10 @@ _AGES: dict[tuple[str, int, str], str] = {}
 AGE_THRESHOLD = 1.1  # 1.1 days or more is said in days, less in hours (Babel's default)
 
 
-def _unit_and_count(seconds: int) -> tuple[str, int]:
-    """The unit and the rounded count Babel's format_timedelta says `seconds` in."""
+def _unit_and_count(seconds: float) -> tuple[str, int]:
+    """The unit and the rounded count that Babel's format_timedelta words `seconds` in, computed as
+    Babel computes them (from the same float: a fraction of a second is "1 second", zero is "0
+    seconds"), so that two deltas share a cache key only when Babel says them alike."""
     for unit, per_unit in TIMEDELTA_UNITS:
         value = abs(seconds) / per_unit
         if value >= AGE_THRESHOLD or unit == "second":
@@ -67,11 +71,8 @@ def age(value: datetime | None) -> str:
     """How long ago, in words and the request's language: "3 days", "5 hours"."""
     if not value:
         return ""
-    from app.db import utcnow
-
     delta = utcnow() - value
-    seconds = delta.days * 86400 + delta.seconds
-    key = (*_unit_and_count(seconds), str(get_locale()))
+    key = (*_unit_and_count(delta.total_seconds()), str(get_locale()))
     words = _AGES.get(key)
     if words is None:
         words = _AGES[key] = format_timedelta(delta, threshold=AGE_THRESHOLD)

@@ -366,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _bench(folder: Path, url: str, lots: int, runs: int, with_profile: bool) -> int:
     app = boot_app(url, folder / "uploads")
-    from app.db import utcnow
+    from app.clock import utcnow
     from app.extensions import db
     from bench import volume
 

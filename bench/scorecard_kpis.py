@@ -328,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _bench(folder: Path, url: str, args: argparse.Namespace) -> int:
     boot_app(url, folder / "uploads")
-    from app.db import utcnow
+    from app.clock import utcnow
     from app.extensions import db
     from app.scorecards import cards, kpis, services
     from app.scorecards.periods import MONTH, QUARTER, Period

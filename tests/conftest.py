@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from types import SimpleNamespace
 from unittest.mock import patch
 
@@ -11,13 +15,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import delete, event
+from sqlalchemy import Connection, delete, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.auth.models import Role
 from app.certificates.demo import certificate_with_scan
-from app.db import utcnow
+from app.clock import TestClock, utcnow
+from app.clock import install as install_clock
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.reviews import notices
@@ -28,12 +33,23 @@ from app.scorecards import services as scorecard_services
 from app.scorecards.periods import Period
 from config import TestingConfig
 from tests import factories
+from tests.clock import TEST_CLOCK, TEST_START
 from tests.databases import backend_name, scratch_database
 from tests.factories import PASSWORD
 
 
 def pytest_report_header() -> str:
-    return f"kensa database backend: {backend_name()}"
+    return f"kensa database backend: {backend_name()}; the clock starts at {TEST_START.isoformat()}"
+
+
+install_clock(TEST_CLOCK)  # before the test modules are imported: see tests/clock.py
+
+
+@pytest.fixture(autouse=True)
+def clock() -> TestClock:
+    """The app's clock, back at TEST_START for every test; `advance` and `set` move it."""
+    TEST_CLOCK.set(TEST_START)
+    return TEST_CLOCK
 
 
 def make_app(database_url: str, **overrides: object) -> Flask:
@@ -77,20 +93,11 @@ def app(tmp_path_factory: pytest.TempPathFactory):
             db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _rollback(request: pytest.FixtureRequest):
-    """Run every database test inside one outer transaction, rolled back at the end.
-
-    Requests commit as usual; with join_transaction_mode="create_savepoint" their
-    commits only release savepoints of the outer transaction.
-    """
-    if "app" not in request.fixturenames:
-        yield
-        return
-    application: Flask = request.getfixturevalue("app")
-    with application.app_context():
-        connection = db.engine.connect()
-    transaction = connection.begin()
+@contextmanager
+def _session_on(application: Flask, connection: Connection) -> Iterator[None]:
+    """db.session bound to `connection`: requests commit as usual, and with
+    join_transaction_mode="create_savepoint" their commits only release savepoints of the
+    transaction the connection is in."""
     original = db.session
     db.session = scoped_session(
         sessionmaker(bind=connection, class_=Session, join_transaction_mode="create_savepoint"),
@@ -102,8 +109,67 @@ def _rollback(request: pytest.FixtureRequest):
         with application.app_context():
             db.session.remove()
         db.session = original
+
+
+def _shares_world(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("shared_world") is not None
+
+
+@pytest.fixture(scope="module")
+def _module_connection(app: Flask) -> Iterator[Connection]:
+    """The one connection of a `shared_world` module, in a transaction rolled back after it."""
+    with app.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    try:
+        yield connection
+    finally:
         transaction.rollback()
         connection.close()
+
+
+@dataclass(frozen=True)
+class _SharedWorld:
+    rows: SimpleNamespace
+    built_at: datetime  # each test of the module starts its clock here, after every world record
+
+
+@pytest.fixture(scope="module")
+def _module_world(app: Flask, _module_connection: Connection) -> _SharedWorld:
+    """The world of a `shared_world` module, built once in its transaction from TEST_START."""
+    TEST_CLOCK.set(TEST_START)
+    with _session_on(app, _module_connection):
+        rows = build_world(app)
+    return _SharedWorld(rows, TEST_CLOCK.now())
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request: pytest.FixtureRequest, clock: TestClock) -> Iterator[None]:
+    """Run every database test inside a transaction that is rolled back at the end.
+
+    A test gets a connection and transaction of its own. In a module marked `shared_world`, every
+    test runs in a savepoint of the module's transaction instead, where the world was built once.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application: Flask = request.getfixturevalue("app")
+    if _shares_world(request):
+        # Built before the test's savepoint, so that it outlives it.
+        clock.set(request.getfixturevalue("_module_world").built_at)
+        connection = request.getfixturevalue("_module_connection")
+        transaction = connection.begin_nested()
+    else:
+        with application.app_context():
+            connection = db.engine.connect()
+        transaction = connection.begin()
+    try:
+        with _session_on(application, connection):
+            yield
+    finally:
+        transaction.rollback()
+        if not _shares_world(request):
+            connection.close()
 
 
 @pytest.fixture
@@ -112,9 +178,21 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def world(app: Flask) -> SimpleNamespace:
+def world(request: pytest.FixtureRequest, app: Flask) -> SimpleNamespace:
     """Two suppliers, each with a site, an inspector, a manager, and a part approved only for it
-    (with a released standard and a switching record), and the brand's staff."""
+    (with a released standard and a switching record), and the brand's staff; lots in each state,
+    SCARs, files, notifications and the current month's published scorecards.
+
+    Built for each test; a module marked `shared_world` (`pytestmark = pytest.mark.shared_world`)
+    builds it once, and each of its tests runs in a savepoint of that world, rolled back after it.
+    """
+    if _shares_world(request):
+        return request.getfixturevalue("_module_world").rows
+    return build_world(app)
+
+
+def build_world(app: Flask) -> SimpleNamespace:
+    """The `world` fixture's records, made through the real services; ids and people, no ORM rows."""
     with app.app_context():
         a, b = factories.supplier("ALPHA"), factories.supplier("BRAVO")
         rows = dict(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from werkzeug.datastructures import FileStorage
 
 from app.auth.models import Role, User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.entry import RawCell
 from app.lots.models import Lot, LotAttachment

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import TenantScoped, UTCDateTime, utcnow
+from app.clock import utcnow
+from app.db import TenantScoped, UTCDateTime
 from app.extensions import db
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from flask_login import current_user
 from sqlalchemy import select, text
 
 from app.audit.models import AuditEvent
-from app.db import TenantScoped, utcnow
+from app.clock import utcnow
+from app.db import TenantScoped
 from app.extensions import db
 from app.suppliers.models import Supplier
 from app.tenancy import current_scope

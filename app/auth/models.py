@@ -10,7 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import TenantScoped, TimestampMixin, UTCDateTime, check_in, utcnow
+from app.clock import utcnow
+from app.db import TenantScoped, TimestampMixin, UTCDateTime, check_in
 from app.extensions import db
 from app.suppliers.models import Supplier
 

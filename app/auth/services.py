@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.models import AccountToken, LoginAttempt, TokenPurpose, User, new_session_token
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.outbox.services import absolute_url, queue_email
 from app.security import hash_password, needs_rehash, verify_password

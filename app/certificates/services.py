@@ -15,7 +15,7 @@ from app.attachments.storage import DOCUMENTS, AttachmentError, save_upload
 from app.audit.services import record, snapshot
 from app.auth.models import Role, User
 from app.certificates.models import CertificateWaiver, SiteCertificate
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.rules import RuleError
 from app.suppliers.models import Site, Supplier

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.auth.models import Role, User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots import services
 from app.lots.entry import RawCell

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.attachments.models import Attachment
 from app.auth.models import User
-from app.db import Measure, SupplierOwned, TimestampMixin, UTCDateTime, check_in, utcnow
+from app.clock import utcnow
+from app.db import Measure, SupplierOwned, TimestampMixin, UTCDateTime, check_in
 from app.extensions import db
 from app.parts.models import Part
 from app.standards.models import Characteristic, DefectCode, StandardRevision

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app.attachments.storage import XLSX, AttachmentError, send_attachment
-from app.db import utcnow
+from app.clock import utcnow
 from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
 from app.lots import grid, queries, services, spreadsheets
 from app.lots.entry import DataRejectedError

@@ -21,7 +21,7 @@ from app.attachments.storage import EVIDENCE, SPREADSHEETS, check_upload, detect
 from app.audit.services import record, snapshot
 from app.auth.models import SUPPLIER_ROLES, User
 from app.certificates.services import site_lot_gate
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots import evaluation
 from app.lots.entry import (

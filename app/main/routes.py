@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.audit.queries import object_names
 from app.auth.models import Role
-from app.db import utcnow
+from app.clock import utcnow
 from app.lots import queries as lot_queries
 from app.lots.forms import STATE_LABELS
 from app.main import figures

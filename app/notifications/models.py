@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import UTCDateTime, check_in, utcnow
+from app.clock import utcnow
+from app.db import UTCDateTime, check_in
 from app.extensions import db
 
 

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import ColumnElement, func, select, update
 
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.notifications import texts
 from app.notifications.models import Notification, NotificationKind

@@ -8,7 +8,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import UTCDateTime, check_in, utcnow
+from app.clock import utcnow
+from app.db import UTCDateTime, check_in
 from app.extensions import db
 
 

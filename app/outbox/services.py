@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.jobs.queue import enqueue_after_commit
 from app.outbox.models import OutboxMessage, OutboxStatus

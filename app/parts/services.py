@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app import tenancy
 from app.audit.services import acting_user_id, record, snapshot
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.parts.models import Part, PartApproval
 from app.rules import RuleError, taken

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import WAITING_STATES, Lot, LotState
 from app.pagination import Page, page_number

@@ -18,7 +18,7 @@ from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.lots import evaluation

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit.services import record, snapshot
 from app.auth.models import Role, User
 from app.auth.services import check_signature_password
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import ClassResult, Lot, LotDataset, LotState
 from app.lots.plans import lot_plan_of

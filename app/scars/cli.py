@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.scars.reminders import send_reminders
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.attachments.models import Attachment
 from app.auth.models import User
-from app.db import SupplierOwned, TimestampMixin, UTCDateTime, check_in, utcnow
+from app.clock import utcnow
+from app.db import SupplierOwned, TimestampMixin, UTCDateTime, check_in
 from app.extensions import db
 from app.lots.models import Lot
 from app.parts.models import Part

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Row, case, exists, func, select
 from sqlalchemy.orm import joinedload
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots import evaluation
 from app.lots import services as lot_services

@@ -16,7 +16,7 @@ from flask import render_template
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.lots.forms import STATE_LABELS as LOT_STATE_LABELS

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.audit.services import record, snapshot
 from app.auth.models import Role, User
 from app.auth.services import check_signature_password
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Lot, LotState
 from app.notifications.models import NotificationKind

@@ -21,7 +21,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.scorecards import cards, services
 from app.scorecards.files import file_name, folder, write_card_pdf
 from app.scorecards.periods import Period

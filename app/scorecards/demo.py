@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.quality.scoring import Kpi
 from app.scorecards import services

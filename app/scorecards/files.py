@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from werkzeug.utils import secure_filename
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.scorecards import report
 from app.scorecards.models import Publication
 from app.scorecards.services import published_cards

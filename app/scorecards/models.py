@@ -9,7 +9,8 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import SupplierOwned, TimestampMixin, UTCDateTime, check_in, utcnow
+from app.clock import utcnow
+from app.db import SupplierOwned, TimestampMixin, UTCDateTime, check_in
 from app.extensions import db
 from app.quality.scoring import Kpi
 from app.suppliers.models import Supplier

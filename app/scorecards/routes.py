@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from app.audit.queries import events_with_action
 from app.auth.models import Role
-from app.db import utcnow
+from app.clock import utcnow
 from app.forms import show_rule_error
 from app.quality.scoring import GROUPS, Kpi
 from app.rules import RuleError

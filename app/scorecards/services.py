@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.jobs.queue import enqueue_after_commit
 from app.notifications.models import NotificationKind

@@ -10,7 +10,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import acting_user_id, record, snapshot
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.parts.models import Part
 from app.quality.sampling import normalize_aql

@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import Engine, func, inspect, select
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.security import hash_password
 from app.suppliers.models import Supplier

@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 from sqlalchemy import create_engine
 
 from tests.browser.helpers import LiveServer
+from tests.clock import TEST_START
 from tests.databases import scratch_database
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,6 +95,7 @@ def _server_env(database_url: str) -> dict[str, str]:
         FLASK_APP="wsgi",
         KENSA_CONFIG="testing",
         DATABASE_URL=database_url,
+        KENSA_CLOCK_START=TEST_START.isoformat(),  # the server's clock agrees with the tests'
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -8,12 +8,13 @@ import io
 import random
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from tests.browser.helpers import screenshot, sign_in
+from tests.clock import TEST_TODAY
 
 HPA_INSPECTOR = "inspector@haiphong-assembly.example"
 HPA_INSPECTOR_NAME = "Nguyen Van An"
@@ -39,7 +40,7 @@ def _create_lot(page: Page, site: str, number: str, inspector: str, lot_size: in
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Lots").click()
     page.get_by_role("link", name="New lot").click()
     expect(page.get_by_role("heading", name="New lot")).to_be_visible()
-    today = datetime.now(UTC).date()  # the server checks the dates against its UTC date
+    today = TEST_TODAY  # the server checks the dates against its clock, which starts at TEST_START
     page.get_by_label("Part and site").select_option(label=f"{FRAME} · {site}")
     page.get_by_label("Lot number").fill(number)
     page.get_by_label("Lot size (pieces)").fill(str(lot_size))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 from pypdf import PdfReader
 
 from tests.browser.helpers import screenshot, sign_in
+from tests.clock import TEST_TODAY
 
 QUALITY_MANAGER = "qm@brand.example"
 SIAM_MANAGER = "manager@siam-precision.example"
@@ -52,7 +52,7 @@ def _pdf_pages(data: bytes) -> list[str]:
 
 
 def test_a_quality_manager_publishes_and_the_supplier_downloads_the_same_card(new_page, tmp_path) -> None:
-    today = datetime.now(UTC).date()
+    today = TEST_TODAY  # the server's clock starts at TEST_START
     period_key = f"{today:%Y-%m}"
     period_label = f"{MONTHS[today.month - 1]} {today.year}"
     errors: list[str] = []

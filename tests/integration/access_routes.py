@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from app.auth.models import Role
-from app.db import utcnow
+from app.clock import utcnow
 from app.scorecards.periods import Period
 
 ALL = frozenset(Role)

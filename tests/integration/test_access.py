@@ -11,6 +11,10 @@ from app.security import PUBLIC, access_of
 from tests.conftest import csrf_token, login_as
 from tests.integration.access_routes import PUBLIC_ENDPOINTS, ROUTES
 
+# Each row of the matrix reads or posts one request against the same world: built once for the
+# module, each test in a savepoint rolled back after it.
+pytestmark = pytest.mark.shared_world
+
 ACTOR = {
     Role.SUPPLIER_INSPECTOR: "inspector_a",
     Role.SUPPLIER_MANAGER: "manager_a",

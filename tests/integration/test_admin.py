@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -10,6 +11,8 @@ from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.suppliers.models import Site, Supplier
 from tests.conftest import csrf_token, login_as
+
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
 
 SUPPLIER = {
     "code": "saigon-01",

@@ -20,7 +20,7 @@ from app.audit.models import AuditEvent
 from app.audit.services import GENESIS_HASH, event_hash, record, snapshot, verify_chain
 from app.audit.texts import ACTION_TEXTS, changed_fields, describe
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.suppliers import services as supplier_services
 from app.suppliers.models import Supplier
@@ -343,7 +343,7 @@ def test_export_filters_by_dates_and_action(app, client, world):
     with app.app_context():
         _changes(3)
     login_as(client, world.admin)
-    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    yesterday = (utcnow().date() - timedelta(days=2)).isoformat()
     assert _csv(client.get(f"/audit/export.csv?until={yesterday}"))[1:] == []
     rows = _csv(client.get("/audit/export.csv?action=changed&object_type=Supplier"))[1:]
     assert len(rows) == 2 and {r[4] for r in rows} == {"supplier.updated"}

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import AccountToken, LoginAttempt, User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
 
 GENERIC = "The e-mail address or password is not right."
 

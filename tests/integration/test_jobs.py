@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.jobs import tasks
 from app.outbox.models import OutboxMessage, OutboxStatus

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from weasyprint.urls import URLFetcher
 
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Lot
 from app.lots.plans import lot_plan_of

@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
 from app.certificates.models import SiteCertificate
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots import queries, services
 from app.lots.entry import DataRejectedError, RawCell, RawFinding

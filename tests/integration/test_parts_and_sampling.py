@@ -13,6 +13,8 @@ from app.sampling import services as switching
 from app.sampling.models import SwitchingEvent, SwitchingRecord
 from tests.conftest import csrf_token, login_as
 
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
+
 
 def test_quality_manager_creates_a_part_and_a_duplicate_number_is_refused(app, client, world):
     login_as(client, world.quality_manager)

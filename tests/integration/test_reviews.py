@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots import services as lot_services
 from app.lots.entry import RawCell
@@ -25,6 +25,8 @@ from app.sampling.models import SwitchingEvent
 from app.suppliers.models import Site
 from tests import factories
 from tests.conftest import count_page_statements, csrf_token, login_as
+
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
 
 WRONG = "not-my-password-1"
 

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -15,6 +16,8 @@ from app.scars.export import HEADER
 from app.scars.models import Scar
 from tests.conftest import login_as
 from tests.integration.scar_answers import answer, raise_scar
+
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
 
 EVIL = '=HYPERLINK("http://evil.example","Click")'
 

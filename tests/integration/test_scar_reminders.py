@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, update
 
 from app.auth.models import Role
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.notifications.models import Notification, NotificationKind
 from app.outbox.models import OutboxMessage

@@ -20,6 +20,8 @@ from app.scars.models import ScarLot, ScarState, StepState
 from app.suppliers.models import Site
 from tests import factories
 
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
+
 
 def _user(person) -> User:  # type: ignore[no-untyped-def]
     return db.session.get(User, person.id)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Lot
 from app.notifications.models import Notification, NotificationKind
@@ -23,6 +22,8 @@ from app.scars.models import DeadlinePolicy, Scar, ScarLot, ScarState, StepState
 from app.suppliers.models import Site
 from tests import factories
 from tests.conftest import count_page_statements, csrf_token, login_as
+
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
 
 WRONG = "not-my-password-1"
 
@@ -156,9 +157,9 @@ def test_the_step_page_names_the_steps_still_missing(client, app, world):
         (date(2026, 1, 31), "critical", ("2026-02-01", "2026-02-05", "2026-02-20", "2026-03-17")),
     ],
 )
-def test_due_dates_run_across_month_and_year_ends(client, app, world, issued, severity, expected):
-    now = datetime.combine(issued, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
-    with app.app_context(), patch("app.scars.services.utcnow", return_value=now):
+def test_due_dates_run_across_month_and_year_ends(client, app, world, clock, issued, severity, expected):
+    clock.set(datetime.combine(issued, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9))
+    with app.app_context():
         scar = raise_scar(world, severity)
         due = {step.code: step.due_on.isoformat() for step in scar.steps}
         scar_id = scar.id

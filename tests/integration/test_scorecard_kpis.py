@@ -20,7 +20,7 @@ from sqlalchemy import select, text, update
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.certificates.demo import certificate_with_scan
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots import services as lot_services
 from app.lots.entry import RawCell
@@ -39,6 +39,8 @@ from app.suppliers.models import Supplier
 from tests import factories
 from tests.factories import PASSWORD, in_spec
 from tests.integration.scar_answers import complete
+
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
 
 OCTOBER = Period(2026, MONTH, 10)
 NOVEMBER = Period(2026, MONTH, 11)

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from weasyprint.urls import URLFetcher
 
 from app.auth.models import User
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.quality.scoring import Kpi
 from app.scorecards import cards, charts, report, services, texts

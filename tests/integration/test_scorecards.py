@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.notifications.models import Notification, NotificationKind
 from app.scorecards.models import KpiRule, Publication, Scorecard, SupplierTarget
@@ -16,6 +17,8 @@ from app.scorecards.periods import Period
 from app.suppliers.models import Site
 from tests import factories
 from tests.conftest import count_page_statements, csrf_token, login_as
+
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
 
 MONTH = Period.containing(utcnow().date()).key
 DIGEST = re.compile(r'<code class="digest" id="digest">([0-9a-f]{64})</code>')

@@ -14,6 +14,8 @@ from app.standards.validation import CharacteristicData, RevisionSettings
 from tests import factories
 from tests.conftest import csrf_token, login_as
 
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
+
 ROW = {
     "code": "D1",
     "name": "Bore diameter",

@@ -11,6 +11,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.suppliers.models import Site, Supplier
 
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
+
 
 @pytest.fixture
 def scoped(app, world):

@@ -11,7 +11,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select, text
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Measurement
 from app.suppliers.models import Supplier

@@ -18,7 +18,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -143,7 +142,6 @@ def test_supplier_reviewer_and_scorecard_flow_on_the_production_stack(
     _flask(env, "db", "upgrade")  # the explicit step: gunicorn never migrates
     _flask(env, "seed", "demo")
     [plan] = prepare_database(env, 1, tmp_path)  # one more SIAM inspector, and its part's grid
-    month = datetime.now(UTC).strftime("%Y-%m")
     worker_log = tmp_path / "worker.log"
     with worker_log.open("wb") as log:
         worker = subprocess.Popen(
@@ -177,6 +175,10 @@ def test_supplier_reviewer_and_scorecard_flow_on_the_production_stack(
 
             # The quality manager publishes the month: version 2 (the demo published version 1).
             manager = Browser(server.url, "qm@brand.example")
+            # The server's current month (the stack runs on the real clock): the newest on the index.
+            current = re.search(r'href="/scorecards/(\d{4}-\d{2})"', manager.get("/scorecards"))
+            assert current, "the scorecard index lists no month"
+            month = current.group(1)
             page = manager.get(f"/scorecards/{month}")
             response = manager.post(f"/scorecards/{month}/publish", page, note="Smoke test")
             assert response.headers["Location"].endswith(f"/scorecards/{month}?version=2")
