@@ -36,6 +36,9 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
     from app.web import register_request_hooks
 
     register_request_hooks(app)
+    from app import policies
+
+    policies.install(app)
     app.teardown_appcontext(sqlite.end_writer_turn)  # a turn a failed request did not end
     _wrap_proxy_fix(app)
     return app

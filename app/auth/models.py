@@ -28,6 +28,20 @@ class Role(StrEnum):
 
 SUPPLIER_ROLES = frozenset({Role.SUPPLIER_INSPECTOR, Role.SUPPLIER_MANAGER})
 INTERNAL_ROLES = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER, Role.ADMIN})
+# The groups that the domains' policies (app/<domain>/policy.py) and the route declarations use;
+# each is defined once, here.
+ALL_ROLES = frozenset(Role)
+QUALITY_STAFF = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER})  # review lots, issue and judge SCARs
+QUALITY_MANAGERS = frozenset({Role.QUALITY_MANAGER})
+ADMINS = frozenset({Role.ADMIN})
+MASTER_DATA_EDITORS = frozenset({Role.ADMIN, Role.QUALITY_MANAGER})  # parts, defect codes, certificates
+USER_ADMINS = frozenset({Role.ADMIN, Role.SUPPLIER_MANAGER})
+SUPPLIER_MANAGERS = frozenset({Role.SUPPLIER_MANAGER})
+
+
+def holds(user: User, roles: frozenset[Role]) -> bool:
+    """True when the user's role is one of `roles` (an internal role never belongs to a supplier)."""
+    return Role(user.role) in roles and (user.supplier_id is None) == (Role(user.role) in INTERNAL_ROLES)
 
 
 def _roles_sql(roles: frozenset[Role]) -> str:

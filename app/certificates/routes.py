@@ -9,8 +9,7 @@ from flask_login import current_user
 from app.attachments.models import Attachment
 from app.attachments.storage import send_attachment
 from app.audit.queries import history_for
-from app.auth.models import Role
-from app.certificates import services
+from app.certificates import policy, services
 from app.certificates.forms import CertificateForm, WaiverForm
 from app.certificates.models import SiteCertificate
 from app.forms import show_rule_error
@@ -39,7 +38,7 @@ def site(site_id: int):
 
 
 @bp.route("/sites/<int:site_id>/certificates/new", methods=["GET", "POST"])
-@roles_required(Role.ADMIN, Role.QUALITY_MANAGER)
+@roles_required(policy.RECORDERS)
 @form_view
 def create(site_id: int):
     """Record a site's certificate or its renewal, with the scanned certificate."""
@@ -65,7 +64,7 @@ def create(site_id: int):
 
 
 @bp.route("/sites/<int:site_id>/waivers/new", methods=["GET", "POST"])
-@roles_required(Role.QUALITY_MANAGER)
+@roles_required(policy.WAIVER_GRANTORS)
 @form_view
 def create_waiver(site_id: int):
     """Let a site submit lots without a valid certificate until an end date."""

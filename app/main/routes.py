@@ -6,7 +6,6 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.audit.queries import object_names
-from app.auth.models import Role
 from app.clock import utcnow
 from app.lots import queries as lot_queries
 from app.lots.forms import STATE_LABELS
@@ -15,6 +14,7 @@ from app.reviews import queue as review_queue
 from app.security import ANY_ROLE, public, roles_required
 from app.suppliers.models import Supplier
 from app.tenancy import get_or_404
+from app.users.policy import can_administer
 
 bp = Blueprint("main", __name__)
 
@@ -42,7 +42,7 @@ def home():
             states=STATE_LABELS,
             scar_steps_due=figures.scar_steps_due(utcnow().date()),
         )
-    if current_user.role == Role.ADMIN:
+    if can_administer(current_user):
         events = figures.recent_events()
         return render_template(
             "main/home_admin.html",

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.audit.queries import history_for
-from app.auth.models import Role
 from app.extensions import db
 from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
 from app.parts import services
 from app.parts.forms import ApprovalForm, PartForm
 from app.parts.models import PartApproval
+from app.parts.policy import PART_EDITORS
 from app.rules import RuleError
 from app.sampling import services as switching
 from app.security import ANY_ROLE, form_view, roles_required
@@ -22,7 +22,6 @@ from app.suppliers.models import Site
 from app.tenancy import get_or_404
 
 bp = Blueprint("parts", __name__, url_prefix="/parts")
-PART_EDITORS = (Role.ADMIN, Role.QUALITY_MANAGER)
 
 
 @bp.route("/")
@@ -33,7 +32,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*PART_EDITORS)
+@roles_required(PART_EDITORS)
 @form_view
 def create():
     """Register a part."""
@@ -67,7 +66,7 @@ def detail(part_id: int):
 
 
 @bp.route("/<int:part_id>/edit", methods=["GET", "POST"])
-@roles_required(*PART_EDITORS)
+@roles_required(PART_EDITORS)
 @form_view
 def edit(part_id: int):
     """Change a part's master data."""
@@ -85,7 +84,7 @@ def edit(part_id: int):
 
 
 @bp.route("/<int:part_id>/approvals/new", methods=["GET", "POST"])
-@roles_required(*PART_EDITORS)
+@roles_required(PART_EDITORS)
 @form_view
 def approve(part_id: int):
     """Approve a supplier site to make the part."""
@@ -107,7 +106,7 @@ def approve(part_id: int):
 
 
 @bp.route("/approvals/<int:approval_id>/revoke", methods=["POST"])
-@roles_required(*PART_EDITORS)
+@roles_required(PART_EDITORS)
 def revoke(approval_id: int):
     """Withdraw an approval."""
     approval = get_or_404(PartApproval, approval_id)

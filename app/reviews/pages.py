@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.audit.queries import history_of
-from app.auth.models import Role, User
-from app.lots.models import Lot, LotState
-from app.reviews import charts, services
+from app.auth.models import User
+from app.lots.models import Lot
+from app.reviews import charts, policy, services
 from app.reviews.forms import MEANING_LABELS, DecisionForm, DeviationForm, SecondSignatureForm, VersionForm
 
 FORMS = {
@@ -27,19 +27,12 @@ def action_form(name: str) -> Any:
 def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any]:
     """The review panel's content for this user; `forms` replaces blank forms (to show what was typed)."""
     awaiting = services.awaiting_deviation(lot)
-    reviewer = user.supplier_id is None and user.role in services.REVIEWERS
-    mine = lot.state == LotState.IN_REVIEW and lot.reviewer_id == user.id
     allowed = {
-        "claim": reviewer and lot.state == LotState.SUBMITTED,
-        "release": reviewer
-        and lot.state == LotState.IN_REVIEW
-        and awaiting is None
-        and (mine or user.role == Role.QUALITY_MANAGER),
-        "decision": reviewer and mine and awaiting is None,
-        "deviation": reviewer and mine and awaiting is None,
-        "second": awaiting is not None
-        and user.role == Role.QUALITY_MANAGER
-        and awaiting.requested.signer_id != user.id,
+        "claim": policy.can_claim(user, lot),
+        "release": policy.can_release(user, lot, awaiting),
+        "decision": policy.can_decide(user, lot, awaiting),
+        "deviation": policy.can_decide(user, lot, awaiting),
+        "second": policy.can_countersign(user, awaiting),
     }
     shown_forms = {name: forms.get(name) or FORMS[name](formdata=None) for name, ok in allowed.items() if ok}
     for form in shown_forms.values():
@@ -50,6 +43,6 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
         "meanings": MEANING_LABELS,
         "deviations": services.deviations_of(lot),
         "awaiting_deviation": awaiting,
-        "charts": charts.for_lot(lot) if user.supplier_id is None and lot.submissions else [],
+        "charts": charts.for_lot(lot) if policy.sees_charts(user) and lot.submissions else [],
         "history": history_of("Lot", lot.id),
     }

@@ -11,24 +11,22 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
-from app.auth.models import Role
 from app.extensions import db
 from app.forms import choices, show_rule_error, typed_part_id
 from app.lots.forms import STATE_LABELS
 from app.lots.models import DECIDED_STATES, Lot
 from app.lots.pages import render_lot
-from app.reviews import queue, services
+from app.reviews import policy, queue, services
 from app.reviews.forms import QueueFilterForm, ReviewersForm
 from app.reviews.pages import action_form
 from app.reviews.report import lot_report_pdf
 from app.rules import RuleError
 from app.security import ANY_ROLE, INTERNAL, form_view, roles_required
 from app.suppliers.models import Supplier
+from app.suppliers.policy import REVIEWER_ASSIGNERS
 from app.tenancy import get_or_404
 
 bp = Blueprint("reviews", __name__)
-
-REVIEWERS = frozenset(services.REVIEWERS)
 
 
 def _decided(decision: str, number: str) -> str:
@@ -108,7 +106,7 @@ def _act(  # type: ignore[no-untyped-def]
 
 
 @bp.route("/lots/<int:lot_id>/claim", methods=["POST"])
-@roles_required(REVIEWERS)
+@roles_required(policy.REVIEWERS)
 @form_view
 def claim(lot_id: int):
     """Take a submitted lot into review."""
@@ -122,7 +120,7 @@ def claim(lot_id: int):
 
 
 @bp.route("/lots/<int:lot_id>/release", methods=["POST"])
-@roles_required(REVIEWERS)
+@roles_required(policy.REVIEWERS)
 @form_view
 def release(lot_id: int):
     """Give a claimed lot back to the queue."""
@@ -136,7 +134,7 @@ def release(lot_id: int):
 
 
 @bp.route("/lots/<int:lot_id>/decision", methods=["POST"])
-@roles_required(REVIEWERS)
+@roles_required(policy.REVIEWERS)
 @form_view
 def decide(lot_id: int):
     """Accept, reject or return the lot, with an electronic signature."""
@@ -158,7 +156,7 @@ def decide(lot_id: int):
 
 
 @bp.route("/lots/<int:lot_id>/deviation", methods=["POST"])
-@roles_required(REVIEWERS)
+@roles_required(policy.REVIEWERS)
 @form_view
 def deviation(lot_id: int):
     """Ask for acceptance on deviation (the first of two signatures)."""
@@ -185,7 +183,7 @@ def deviation(lot_id: int):
 
 
 @bp.route("/lots/<int:lot_id>/deviation/signature", methods=["POST"])
-@roles_required(REVIEWERS)
+@roles_required(policy.REVIEWERS)
 @form_view
 def second_signature(lot_id: int):
     """A quality manager approves or refuses the requested deviation."""
@@ -214,7 +212,7 @@ def report(lot_id: int):
     lot = get_or_404(Lot, lot_id)
     if lot.state not in DECIDED_STATES:
         abort(404)
-    pdf = lot_report_pdf(lot, with_charts=current_user.supplier_id is None)
+    pdf = lot_report_pdf(lot, with_charts=policy.sees_charts(current_user))
     name = secure_filename(f"{lot.part.part_number}_{lot.lot_number}_inspection_report.pdf")
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -223,7 +221,7 @@ def report(lot_id: int):
 
 
 @bp.route("/suppliers/<int:supplier_id>/reviewers", methods=["GET", "POST"])
-@roles_required(Role.QUALITY_MANAGER, Role.ADMIN)
+@roles_required(REVIEWER_ASSIGNERS)
 @form_view
 def reviewers(supplier_id: int):
     """Assign the reviewers in charge of a supplier: its lots come first in their queue and notify them."""

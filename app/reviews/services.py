@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record, snapshot
-from app.auth.models import Role, User
+from app.auth.models import QUALITY_MANAGERS, User, holds
 from app.auth.services import check_signature_password
 from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import ClassResult, Lot, LotDataset, LotState
 from app.lots.plans import lot_plan_of
-from app.reviews import notices
+from app.reviews import notices, policy
 from app.reviews.models import Deviation, DeviationState, Meaning, ReviewerAssignment, Signature
 from app.rules import RuleError
 from app.sampling import services as sampling
@@ -29,7 +29,6 @@ from app.scars import services as scars
 from app.suppliers.models import Supplier
 
 # Who may review and decide lots; a quality manager also gives deviations their second signature.
-REVIEWERS = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER})
 LOT_FIELDS = ("state", "reviewer_id", "version")
 REASON_LENGTH = 2000
 
@@ -73,7 +72,7 @@ class DeviationInput:
 
 def _check_reviewer(user: User) -> None:
     # Internal staff only: a user never decides lots of their own organisation.
-    if user.supplier_id is not None or user.role not in REVIEWERS:
+    if not policy.is_reviewer(user):
         raise RuleError(_("Only the brand's reviewers and quality managers decide lots."))
 
 
@@ -182,7 +181,7 @@ def release(lot: Lot, user: User, version: int | None = None) -> None:
     _check_version(lot, version)
     if lot.state != LotState.IN_REVIEW:
         raise LotChangedError()
-    if lot.reviewer_id != user.id and user.role != Role.QUALITY_MANAGER:
+    if not policy.can_release(user, lot, None):
         raise RuleError(_("Only the reviewer of this lot or a quality manager can release it."))
     if awaiting_deviation(lot) is not None:
         raise RuleError(_("A deviation of this lot waits for its second signature; it cannot be released."))
@@ -303,7 +302,7 @@ def sign_deviation(
     deviation = awaiting_deviation(lot)
     if deviation is None or lot.state != LotState.IN_REVIEW:
         raise LotChangedError()
-    if user.role != Role.QUALITY_MANAGER:
+    if not holds(user, QUALITY_MANAGERS):
         raise RuleError(_("Only a quality manager gives the second signature of a deviation."))
     if deviation.requested.signer_id == user.id:
         raise RuleError(
@@ -413,7 +412,7 @@ def reviewer_candidates() -> list[User]:
     return list(
         db.session.scalars(
             select(User)
-            .where(User.role.in_(REVIEWERS), User.supplier_id.is_(None), User.is_active_account)
+            .where(User.role.in_(policy.REVIEWERS), User.supplier_id.is_(None), User.is_active_account)
             .order_by(User.name)
         )
     )

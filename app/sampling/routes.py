@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.models import Role
 from app.forms import show_rule_error
 from app.quality.sampling import lot_plan
 from app.rules import RuleError
 from app.sampling import services
 from app.sampling.forms import CalculatorForm, ReducedForm, RestoreForm
 from app.sampling.models import SwitchingRecord
+from app.sampling.policy import SWITCHING_EDITORS
 from app.security import ANY_ROLE, SUPPLIER, form_view, roles_required
 from app.standards.services import revision_in_force
 from app.tenancy import get_or_404
@@ -69,7 +69,7 @@ def _scheme(row: SwitchingRecord) -> str:
 
 
 @bp.route("/switching/<int:record_id>/reduced", methods=["POST"])
-@roles_required(Role.QUALITY_MANAGER)
+@roles_required(SWITCHING_EDITORS)
 @form_view
 def set_reduced(record_id: int):
     """Allow or withdraw reduced inspection."""
@@ -93,7 +93,7 @@ def set_reduced(record_id: int):
 
 
 @bp.route("/switching/<int:record_id>/restore", methods=["POST"])
-@roles_required(Role.QUALITY_MANAGER)
+@roles_required(SWITCHING_EDITORS)
 @form_view
 def restore(record_id: int):
     """Restore a discontinued supplier part on tightened inspection."""

@@ -14,14 +14,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.rules import RuleError
 from app.scars.models import STEPS, Scar, ScarAttachment
-from app.scars.services import ISSUERS
-
-
-def can_attach(scar: Scar, user: User) -> bool:
-    """The supplier's people and the brand's reviewers and quality managers add evidence."""
-    if user.supplier_id is not None:
-        return user.supplier_id == scar.supplier_id
-    return user.role in ISSUERS
+from app.scars.policy import can_attach_to_scar
 
 
 def attachments_of(scar: Scar) -> list[ScarAttachment]:
@@ -37,7 +30,7 @@ def attachments_of(scar: Scar) -> list[ScarAttachment]:
 
 def attach(scar: Scar, upload: FileStorage, note: str, step_code: str | None, by: User) -> ScarAttachment:
     """Store a photo, PDF or spreadsheet as evidence on the SCAR (the file belongs to its supplier)."""
-    if not can_attach(scar, by):
+    if not can_attach_to_scar(by, scar):
         raise RuleError(_("Only the supplier and the brand's reviewers add files to a SCAR."))
     if step_code and step_code not in STEPS:
         raise RuleError(_("Choose one of the steps, or none."), "step_code")

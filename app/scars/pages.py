@@ -11,9 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.queries import history_of
-from app.auth.models import Role, User
 from app.lots.forms import STATE_LABELS as LOT_STATE_LABELS
-from app.scars import answers, files, queries, services
+from app.scars import answers, files, policy, queries, services
 from app.scars.forms import (
     LOT_ROLE_LABELS,
     SEVERITY_LABELS,
@@ -24,7 +23,7 @@ from app.scars.forms import (
     DueDateForm,
     ScarAttachmentForm,
 )
-from app.scars.models import STEPS, Scar, ScarState, ScarStep, StepState
+from app.scars.models import STEPS, Scar, ScarStep, StepState
 from app.scars.steps import ROWS_MAX, SPECS
 
 NAMES = SimpleNamespace(field=answers.field_name, cell=answers.cell_name, rows=answers.rows_name)
@@ -37,19 +36,6 @@ LABELS = {
     "lot_states": LOT_STATE_LABELS,
     "specs": SPECS,
 }
-
-
-def is_issuer(user: User) -> bool:
-    return user.supplier_id is None and user.role in services.ISSUERS
-
-
-def can_answer(step: ScarStep, user: User) -> bool:
-    """The supplier works on a step while the SCAR is open and the step is neither submitted nor accepted."""
-    return (
-        user.supplier_id == step.supplier_id
-        and step.scar.state == ScarState.OPEN
-        and step.state in (StepState.OPEN, StepState.RETURNED)
-    )
 
 
 def due_date_form(step: ScarStep, formdata: Any = None) -> DueDateForm:
@@ -75,7 +61,7 @@ def render_scar(
     """The SCAR with its steps, timeline, files and history; the given forms keep what was typed."""
     timeline = services.submissions_of(scar)
     shown_due_forms: dict[str, DueDateForm] = {}
-    if is_issuer(current_user) and scar.state == ScarState.OPEN:
+    if policy.can_set_due_dates(current_user, scar):
         for step in scar.steps:
             if step.state != StepState.ACCEPTED:
                 shown_due_forms[step.code] = (due_forms or {}).get(step.code) or due_date_form(step)
@@ -88,7 +74,7 @@ def render_scar(
         latest=queries.latest_by_step(timeline),
         attachments=files.attachments_of(scar),
         attach_form=attach_form or attachment_form(),
-        can_attach=files.can_attach(scar, current_user),
+        can_attach=policy.can_attach_to_scar(current_user, scar),
         due_forms=shown_due_forms,
         history=history_of("Scar", scar.id),
         summary=answers.summary,
@@ -109,8 +95,8 @@ def render_step(
 ):  # type: ignore[no-untyped-def]
     """A step: the supplier's form while it may be answered, else the latest submission, read only."""
     submissions = queries.submissions_of_step(step)
-    editable = can_answer(step, current_user)
-    decide = is_issuer(current_user) and step.state == StepState.SUBMITTED
+    editable = policy.can_answer(current_user, step)
+    decide = policy.can_judge_step(current_user, step)
     page = render_template(
         "scars/step.html",
         scar=scar,
@@ -122,7 +108,7 @@ def render_step(
         submissions=submissions,
         latest=submissions[-1] if submissions else None,
         missing=services.missing_before(step) if editable else [],
-        can_sign=current_user.role == Role.SUPPLIER_MANAGER,
+        can_sign=policy.can_sign_steps(current_user),
         decision_form=(decision_form or DecisionForm(formdata=None)) if decide else None,
         attachments=[a for a in files.attachments_of(scar) if a.step_code == step.code],
         is_overdue=services.is_overdue(step),

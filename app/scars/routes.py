@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from app.attachments.storage import send_attachment
 from app.audit.queries import history_of_records
-from app.auth.models import Role
 from app.forms import ConfirmForm, choices, show_rule_error, typed_part_id
 from app.lots.models import Lot
 from app.rules import RuleError
@@ -18,12 +17,11 @@ from app.scars import answers, files, queries, services
 from app.scars.forms import SEVERITY_LABELS, DecisionForm, PolicyForm, ScarFilterForm, ScarForm
 from app.scars.models import STEPS, Scar, ScarStep, Severity, Source
 from app.scars.pages import LABELS, attachment_form, due_date_form, render_scar, render_step
-from app.security import ANY_ROLE, SUPPLIER, form_view, roles_required
+from app.scars.policy import ANSWERERS, DEADLINE_EDITORS, ISSUERS, can_raise_scar
+from app.security import ANY_ROLE, form_view, roles_required
 from app.tenancy import get_or_404
 
 bp = Blueprint("scars", __name__)
-
-ISSUERS = frozenset(services.ISSUERS)
 
 
 @bp.route("/scars")
@@ -47,7 +45,7 @@ def index():
         form=form,
         page=page,
         progress=queries.progress_by_scar([scar.id for scar in page.items]),
-        can_raise=current_user.role in ISSUERS,
+        can_raise=can_raise_scar(current_user),
         **LABELS,
     )
 
@@ -117,16 +115,19 @@ def _step(scar_id: int, code: str) -> tuple[Scar, ScarStep]:
     return scar, services.step_of(scar, code)
 
 
-@bp.route("/scars/<int:scar_id>/steps/<code>", methods=["GET", "POST"])
+@bp.route("/scars/<int:scar_id>/steps/<code>")
 @roles_required(ANY_ROLE)
-@form_view
 def step(scar_id: int, code: str):
-    """A step: the supplier saves a draft, adds or removes table rows, or a manager signs and submits."""
+    """A step: the supplier's form while it may be answered, else what was submitted."""
+    return render_step(*_step(scar_id, code))
+
+
+@bp.route("/scars/<int:scar_id>/steps/<code>", methods=["POST"])
+@roles_required(ANSWERERS)
+@form_view
+def answer_step(scar_id: int, code: str):
+    """The supplier saves a draft, adds or removes table rows, or a manager signs and submits."""
     scar, step = _step(scar_id, code)
-    if request.method == "GET":
-        return render_step(scar, step)
-    if not current_user.is_supplier_user:
-        abort(403)
     action = answers.parse_action(code, request.form.get("action", "save"))
     typed = answers.answer_from_form(code, request.form, compact=action.kind not in ("add", "remove"))
     if not ConfirmForm().validate_on_submit():
@@ -241,7 +242,7 @@ def change_due_date(scar_id: int, code: str):
 
 
 @bp.route("/scars/<int:scar_id>/attachments", methods=["POST"])
-@roles_required(SUPPLIER, ISSUERS)
+@roles_required(ANSWERERS, ISSUERS)
 @form_view
 def attach(scar_id: int):
     """Add a photo, PDF or spreadsheet as evidence to the SCAR or one of its steps."""
@@ -273,7 +274,7 @@ def attachment(scar_id: int, attachment_id: int):
 
 
 @bp.route("/scars/deadlines", methods=["GET", "POST"])
-@roles_required(Role.QUALITY_MANAGER)
+@roles_required(DEADLINE_EDITORS)
 @form_view
 def deadlines():
     """The deadline policy per severity: days to each stage's due date, and lots checked after D8."""

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.audit.services import record, snapshot
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.services import check_signature_password
 from app.clock import utcnow
 from app.extensions import db
@@ -21,6 +21,7 @@ from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.parts.models import Part
 from app.rules import RuleError
+from app.scars import policy
 from app.scars import steps as step_specs
 from app.scars.models import (
     REOPENED_STEPS,
@@ -39,7 +40,6 @@ from app.scars.models import (
 from app.suppliers.models import Supplier
 from app.tenancy import internal_users
 
-ISSUERS = frozenset({Role.REVIEWER, Role.QUALITY_MANAGER})
 # Days from issue per stage (D0-D3 containment, D4 root cause, D5-D6 actions, D7-D8 closure), and the
 # clean lots the effectiveness check waits for. SPEC.md's defaults are the "major" row.
 DEFAULT_POLICIES: dict[str, tuple[int, int, int, int, int]] = {
@@ -160,7 +160,7 @@ def is_overdue(step: ScarStep, today: date | None = None) -> bool:
 
 
 def _check_issuer(user: User) -> None:
-    if user.supplier_id is not None or user.role not in ISSUERS:
+    if not policy.is_issuer(user):
         raise RuleError(_("Only the brand's reviewers and quality managers issue and judge SCARs."))
 
 
@@ -239,16 +239,18 @@ def missing_before(step: ScarStep) -> list[str]:
 
 
 def _check_answerable(step: ScarStep, by: User) -> None:
+    """policy.can_answer, refused in words that say why."""
+    if policy.can_answer(by, step):
+        return
     if by.supplier_id != step.supplier_id:
         raise RuleError(_("Only the supplier answers its SCAR."))
     if step.scar.state != ScarState.OPEN:
         raise RuleError(_("This SCAR is not open for answers."))
-    if step.state in (StepState.SUBMITTED, StepState.ACCEPTED):
-        raise RuleError(
-            _("Step %(code)s was submitted and can no longer be changed.", code=step.code)
-            if step.state == StepState.SUBMITTED
-            else _("Step %(code)s is accepted.", code=step.code)
-        )
+    raise RuleError(
+        _("Step %(code)s was submitted and can no longer be changed.", code=step.code)
+        if step.state == StepState.SUBMITTED
+        else _("Step %(code)s is accepted.", code=step.code)
+    )
 
 
 def save_draft(step: ScarStep, content: Mapping[str, Any], by: User) -> None:
@@ -266,7 +268,7 @@ def submit_step(
 ) -> StepSubmission:
     """A supplier manager signs and submits a complete step; every submission is kept."""
     _check_answerable(step, by)
-    if by.role != Role.SUPPLIER_MANAGER:
+    if not policy.can_sign_steps(by):
         raise RuleError(
             _("A manager of your company signs and submits the steps; save your work as a draft.")
         )

@@ -12,12 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.queries import events_with_action
-from app.auth.models import Role
 from app.clock import utcnow
 from app.forms import show_rule_error
 from app.quality.scoring import GROUPS, Kpi
 from app.rules import RuleError
-from app.scorecards import charts, drilldown, files, ranking, report, services, texts
+from app.scorecards import charts, drilldown, files, policy, ranking, report, services, texts
 from app.scorecards.cards import digest
 from app.scorecards.forms import PublishForm, RulesForm, TargetsForm, rule_fields
 from app.scorecards.kpis import Window
@@ -84,13 +83,13 @@ def period(period_key: str):
         publications=publications,
         as_of=publication.as_of if publication else shown.as_of(now),
         running=not shown.is_over(now),
-        form=PublishForm() if current_user.role == Role.QUALITY_MANAGER else None,
+        form=PublishForm() if policy.can_publish(current_user) else None,
         **WORDS,
     )
 
 
 @bp.route("/scorecards/<period_key>/publish", methods=["POST"])
-@roles_required(Role.QUALITY_MANAGER)
+@roles_required(policy.PUBLISHERS)
 @form_view
 def publish(period_key: str):
     """Freeze every supplier's card for the period as a new version."""
@@ -232,19 +231,21 @@ def scars(period_key: str, supplier_id: int):
     )
 
 
-@bp.route("/scorecards/rules", methods=["GET", "POST"])
+@bp.route("/scorecards/rules")
 @roles_required(INTERNAL)
-@form_view
 def rules():
     """The weights and thresholds in force; a quality manager changes them (drafts only)."""
+    form = RulesForm(formdata=None)
+    form.fill(services.rules_in_force())
+    return _rules_page(form)
+
+
+@bp.route("/scorecards/rules", methods=["POST"])
+@roles_required(policy.RULE_EDITORS)
+@form_view
+def save_rules():
     form = RulesForm()
-    editable = current_user.role == Role.QUALITY_MANAGER
-    status = 200
-    if request.method == "GET":
-        form.fill(services.rules_in_force())
-    elif not editable:
-        abort(403)
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             services.set_rules(form.rules(), current_user)
         except RuleError as error:
@@ -252,13 +253,14 @@ def rules():
         else:
             flash(_("Scoring rules saved. Drafts use them now; published cards keep theirs."), "success")
             return redirect(url_for("scorecards.rules"))
-        status = 422
-    else:
-        status = 422
+    return _rules_page(form, 422)
+
+
+def _rules_page(form: RulesForm, status: int = 200):  # type: ignore[no-untyped-def]
     return render_template(
         "scorecards/rules.html",
         form=form,
-        editable=editable,
+        editable=policy.can_edit_scoring_rules(current_user),
         fields={kpi: rule_fields(form, kpi) for kpi in Kpi},
         total=sum(int(form[f"{kpi}_weight"].data or 0) for kpi in Kpi),
         history=events_with_action("scorecard.rules_changed"),
@@ -266,23 +268,31 @@ def rules():
     ), status
 
 
-@bp.route("/suppliers/<int:supplier_id>/targets", methods=["GET", "POST"])
-@roles_required(INTERNAL)
-@form_view
-def targets(supplier_id: int):
-    """A supplier's yearly targets (`?year=`); a quality manager sets them."""
+def _target_year(supplier_id: int) -> tuple[Supplier, int]:
     supplier = get_or_404(Supplier, supplier_id)
     year = request.args.get("year", utcnow().year, type=int)
     if not 2000 <= year <= 2999:
         abort(404)
+    return supplier, year
+
+
+@bp.route("/suppliers/<int:supplier_id>/targets")
+@roles_required(INTERNAL)
+def targets(supplier_id: int):
+    """A supplier's yearly targets (`?year=`); a quality manager sets them."""
+    supplier, year = _target_year(supplier_id)
+    form = TargetsForm(formdata=None)
+    form.fill(services.targets_of(supplier.id, year))
+    return _targets_page(supplier, year, form)
+
+
+@bp.route("/suppliers/<int:supplier_id>/targets", methods=["POST"])
+@roles_required(policy.TARGET_EDITORS)
+@form_view
+def save_targets(supplier_id: int):
+    supplier, year = _target_year(supplier_id)
     form = TargetsForm()
-    editable = current_user.role == Role.QUALITY_MANAGER
-    status = 200
-    if request.method == "GET":
-        form.fill(services.targets_of(supplier.id, year))
-    elif not editable:
-        abort(403)
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             services.set_targets(supplier, year, form.targets(), current_user)
         except RuleError as error:
@@ -290,15 +300,16 @@ def targets(supplier_id: int):
         else:
             flash(_("Targets of %(code)s for %(year)s saved.", code=supplier.code, year=year), "success")
             return redirect(url_for("scorecards.targets", supplier_id=supplier.id, year=year))
-        status = 422
-    else:
-        status = 422
+    return _targets_page(supplier, year, form, 422)
+
+
+def _targets_page(supplier: Supplier, year: int, form: TargetsForm, status: int = 200):  # type: ignore[no-untyped-def]
     return render_template(
         "scorecards/targets.html",
         supplier=supplier,
         year=year,
         form=form,
-        editable=editable,
+        editable=policy.can_edit_targets(current_user),
         history=events_with_action("scorecard.targets_changed", object_id=supplier.id),
         **WORDS,
     ), status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,16 +19,14 @@ from app.notifications.services import notify
 from app.quality import scoring
 from app.quality.scoring import Kpi, Rule
 from app.rules import RuleError
-from app.scorecards import cards
+from app.scorecards import cards, policy
 from app.scorecards.models import KpiRule, Publication, Scorecard, SupplierTarget
 from app.scorecards.periods import Period
 from app.suppliers.models import Supplier
 
-PUBLISHERS = frozenset({Role.QUALITY_MANAGER})
 
-
-def _check_quality_manager(user: User) -> None:
-    if user.supplier_id is not None or user.role not in PUBLISHERS:
+def _check_quality_manager(user: User, allowed: Callable[[User], bool]) -> None:
+    if not allowed(user):
         raise RuleError(_("Only a quality manager changes scoring rules, targets and publications."))
 
 
@@ -54,7 +52,7 @@ def _rule_dict(rules: Mapping[Kpi, Rule]) -> dict[str, Any]:
 
 def set_rules(rules: Mapping[Kpi, Rule], by: User) -> None:
     """Change the weights and thresholds; published cards keep the rules they were frozen with."""
-    _check_quality_manager(by)
+    _check_quality_manager(by, policy.can_edit_scoring_rules)
     for kpi, problem in scoring.rule_problems(rules):
         if problem == "weights_total":
             total = sum(rule.weight for rule in rules.values())
@@ -89,7 +87,7 @@ def targets_of(supplier_id: int, year: int) -> dict[Kpi, float]:
 
 def set_targets(supplier: Supplier, year: int, targets: Mapping[Kpi, float | None], by: User) -> None:
     """Set a supplier's targets for a year (None clears one); audited on the supplier."""
-    _check_quality_manager(by)
+    _check_quality_manager(by, policy.can_edit_targets)
     for kpi, value in targets.items():
         if value is not None and value < 0:
             raise RuleError(_("A target cannot be negative."), kpi.value)
@@ -151,7 +149,7 @@ def publications_of(period: Period) -> list[Publication]:
 
 def publish(period: Period, by: User, note: str = "", now: datetime | None = None) -> Publication:
     """Freeze every supplier's card for the period as a new version; suppliers' managers are told."""
-    _check_quality_manager(by)
+    _check_quality_manager(by, policy.can_publish)
     now = now or utcnow()
     if not period.has_started(now):
         raise RuleError(_("%(period)s has not started yet; there is nothing to publish.", period=period.key))

@@ -8,20 +8,18 @@ from sqlalchemy import select
 
 from app import tenancy
 from app.audit.queries import history_for
-from app.auth.models import Role
 from app.extensions import db
 from app.forms import ConfirmForm, run_confirmed, show_rule_error
 from app.parts.services import part_or_404
 from app.rules import RuleError
 from app.security import ANY_ROLE, INTERNAL, form_view, roles_required
-from app.standards import services
+from app.standards import policy, services
 from app.standards.diff import diff
 from app.standards.forms import DefectForm, RevisionForm
 from app.standards.models import DefectCode, Standard, StandardRevision
 from app.standards.rows import apply_row_action
 
 bp = Blueprint("standards", __name__)
-AUTHOR = Role.QUALITY_MANAGER
 
 
 def _revision_or_404(revision_id: int) -> StandardRevision:
@@ -35,7 +33,7 @@ def _revision_or_404(revision_id: int) -> StandardRevision:
 
 
 @bp.route("/parts/<int:part_id>/standard", methods=["POST"])
-@roles_required(AUTHOR)
+@roles_required(policy.AUTHORS)
 def start(part_id: int):
     """Start the part's craftsmanship standard with a first draft."""
     part = part_or_404(part_id)
@@ -56,7 +54,7 @@ def view(revision_id: int):
 
 
 @bp.route("/revisions/<int:revision_id>/edit", methods=["GET", "POST"])
-@roles_required(AUTHOR)
+@roles_required(policy.AUTHORS)
 @form_view
 def edit(revision_id: int):
     """Author a draft: settings and characteristic rows (add, move, remove without JavaScript)."""
@@ -83,7 +81,7 @@ def edit(revision_id: int):
 
 
 @bp.route("/revisions/<int:revision_id>/release", methods=["POST"])
-@roles_required(AUTHOR)
+@roles_required(policy.AUTHORS)
 def release(revision_id: int):
     """Release a draft; from now on it never changes."""
     revision = tenancy.get_or_404(StandardRevision, revision_id)
@@ -93,7 +91,7 @@ def release(revision_id: int):
 
 
 @bp.route("/standards/<int:standard_id>/revisions/new", methods=["POST"])
-@roles_required(AUTHOR)
+@roles_required(policy.AUTHORS)
 def new_revision(standard_id: int):
     """Copy the newest revision into a new draft."""
     standard = tenancy.get_or_404(Standard, standard_id)
@@ -130,7 +128,7 @@ def defects():
 
 @bp.route("/defects/new", methods=["GET", "POST"])
 @bp.route("/defects/<int:defect_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.QUALITY_MANAGER, Role.ADMIN)
+@roles_required(policy.DEFECT_CODE_EDITORS)
 @form_view
 def edit_defect(defect_id: int | None = None):
     """Add or change a catalogue entry."""

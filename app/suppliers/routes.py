@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.audit.queries import history_for
-from app.auth.models import Role
 from app.forms import show_rule_error
 from app.main import figures
 from app.security import ANY_ROLE, INTERNAL, form_view, roles_required
 from app.suppliers import services
 from app.suppliers.forms import STATUS_LABELS, SiteForm, SupplierForm
 from app.suppliers.models import Site, Supplier
+from app.suppliers.policy import SUPPLIER_EDITORS
 from app.tenancy import get_or_404
 
 bp = Blueprint("suppliers", __name__, url_prefix="/suppliers")
@@ -28,7 +28,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(SUPPLIER_EDITORS)
 @form_view
 def create():
     """Register a supplier."""
@@ -59,7 +59,7 @@ def detail(supplier_id: int):
 
 
 @bp.route("/<int:supplier_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(SUPPLIER_EDITORS)
 @form_view
 def edit(supplier_id: int):
     """Change a supplier's master data."""
@@ -77,7 +77,7 @@ def edit(supplier_id: int):
 
 
 @bp.route("/<int:supplier_id>/sites/new", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(SUPPLIER_EDITORS)
 @form_view
 def create_site(supplier_id: int):
     """Add a factory site to a supplier."""
@@ -95,7 +95,7 @@ def create_site(supplier_id: int):
 
 
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(SUPPLIER_EDITORS)
 @form_view
 def edit_site(site_id: int):
     """Change a site's name or location."""

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.auth.models import Role, User
+from app.auth.models import ADMINS, SUPPLIER_MANAGERS, USER_ADMINS, Role, User
 from app.auth.services import end_all_sessions
 from app.extensions import db
 from app.forms import ConfirmForm, run_confirmed, show_rule_error
@@ -19,7 +19,6 @@ from app.users import services
 from app.users.forms import ROLE_LABELS, InviteUserForm, TeamInviteForm
 
 bp = Blueprint("users", __name__)
-USER_ADMINS = (Role.ADMIN, Role.SUPPLIER_MANAGER)
 
 
 def _users(supplier_id: int | None = None) -> list[User]:
@@ -30,14 +29,14 @@ def _users(supplier_id: int | None = None) -> list[User]:
 
 
 @bp.route("/users/")
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def index():
     """Every user, grouped by supplier."""
     return render_template("users/index.html", users=_users(), role_labels=ROLE_LABELS)
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 @form_view
 def invite():
     """Invite a user of any role."""
@@ -50,7 +49,7 @@ def invite():
 
 
 @bp.route("/team")
-@roles_required(Role.SUPPLIER_MANAGER)
+@roles_required(SUPPLIER_MANAGERS)
 def team():
     """A supplier manager's own team."""
     users = _users(current_user.supplier_id)
@@ -58,7 +57,7 @@ def team():
 
 
 @bp.route("/team/invite", methods=["GET", "POST"])
-@roles_required(Role.SUPPLIER_MANAGER)
+@roles_required(SUPPLIER_MANAGERS)
 @form_view
 def team_invite():
     """Invite a colleague to one's own supplier."""
@@ -80,7 +79,7 @@ def _invite(form: TeamInviteForm, supplier_id: int | None, template: str):  # ty
 
 
 @bp.route("/users/<int:user_id>")
-@roles_required(*USER_ADMINS)
+@roles_required(USER_ADMINS)
 def detail(user_id: int):
     """One user's account, with the actions the viewer may take."""
     user = get_or_404(User, user_id)
@@ -95,7 +94,7 @@ def _act(user_id: int, action, message: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
-@roles_required(*USER_ADMINS)
+@roles_required(USER_ADMINS)
 def deactivate(user_id: int):
     """Block a user's sign-in and end their sessions."""
     return _act(
@@ -106,21 +105,21 @@ def deactivate(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
-@roles_required(*USER_ADMINS)
+@roles_required(USER_ADMINS)
 def reactivate(user_id: int):
     """Let a deactivated user sign in again."""
     return _act(user_id, services.reactivate_user, _("%(name)s can sign in again."))
 
 
 @bp.route("/users/<int:user_id>/resend-invitation", methods=["POST"])
-@roles_required(*USER_ADMINS)
+@roles_required(USER_ADMINS)
 def resend_invitation(user_id: int):
     """Send a fresh invitation link."""
     return _act(user_id, services.resend_invitation, _("A new invitation was sent to %(name)s."))
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def end_sessions(user_id: int):
     """Sign a user out on every device."""
     return _act(user_id, end_all_sessions, _("%(name)s is signed out everywhere."))

@@ -219,6 +219,7 @@ ROUTES: dict[str, Route] = {
     "scars.deadlines": Route("GET", lambda w, o: "/scars/deadlines", QM),
     "scars.detail": Route("GET", lambda w, o: f"/scars/{_scar(w, o)}", ALL, True),
     "scars.step": Route("GET", lambda w, o: f"/scars/{_scar(w, o)}/steps/D0", ALL, True),
+    "scars.answer_step": Route("POST", lambda w, o: f"/scars/{_scar(w, o)}/steps/D0", SUPPLIER, True),
     "scars.decide": Route("POST", lambda w, o: f"/scars/{_scar(w, o)}/steps/D0/decision", REVIEWERS, True),
     "scars.change_due_date": Route(
         "POST", lambda w, o: f"/scars/{_scar(w, o)}/steps/D4/due-date", REVIEWERS, True
@@ -234,6 +235,7 @@ ROUTES: dict[str, Route] = {
     ),
     "scorecards.index": Route("GET", lambda w, o: "/scorecards", ALL),
     "scorecards.rules": Route("GET", lambda w, o: "/scorecards/rules", INTERNAL),
+    "scorecards.save_rules": Route("POST", lambda w, o: "/scorecards/rules", QM),
     "scorecards.period": Route("GET", lambda w, o: f"/scorecards/{_period()}", INTERNAL),
     "scorecards.publish": Route("POST", lambda w, o: f"/scorecards/{_period()}/publish", QM),
     "scorecards.card": Route("GET", lambda w, o: _card(w, o), ALL, True),
@@ -241,6 +243,7 @@ ROUTES: dict[str, Route] = {
     "scorecards.lots": Route("GET", lambda w, o: f"{_card(w, o)}/lots?list=decided", ALL, True),
     "scorecards.scars": Route("GET", lambda w, o: f"{_card(w, o)}/scars?list=due", ALL, True),
     "scorecards.targets": Route("GET", lambda w, o: f"/suppliers/{_supplier(w, o)}/targets", INTERNAL, True),
+    "scorecards.save_targets": Route("POST", lambda w, o: f"/suppliers/{_supplier(w, o)}/targets", QM, True),
     "audit.index": Route("GET", lambda w, o: "/audit", INTERNAL),
     "audit.export": Route("GET", lambda w, o: "/audit/export.csv", INTERNAL),
     "notifications.index": Route("GET", lambda w, o: "/notifications", ALL),
