@@ -36,9 +36,10 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
     from app.web import register_request_hooks
 
     register_request_hooks(app)
-    from app import policies
+    from app import events, policies
 
     policies.install(app)
+    events.load_subscribers()
     app.teardown_appcontext(sqlite.end_writer_turn)  # a turn a failed request did not end
     _wrap_proxy_fix(app)
     return app

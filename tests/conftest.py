@@ -28,8 +28,10 @@ from app.outbox.models import OutboxMessage
 from app.reviews import notices
 from app.reviews.services import Decision, claim, decide
 from app.scars import files as scar_files
+from app.scars import notices as scar_notices
 from app.scars import services as scar_services
 from app.scorecards import services as scorecard_services
+from app.scorecards import subscribers as scorecard_subscribers
 from app.scorecards.periods import Period
 from config import TestingConfig
 from tests import factories
@@ -251,7 +253,7 @@ def build_world(app: Flask) -> SimpleNamespace:
                 claim(decided, rows["reviewer"])
                 decide(decided, rows["reviewer"], Decision.ACCEPT, reason="", password=PASSWORD, version=None)
         # A SCAR per supplier, for the matrix rows of the SCAR routes; raised without notices too.
-        with patch.object(scar_services, "notify"):
+        with patch.object(scar_notices, "notify"):
             for x, part in (("a", part_a), ("b", part_b)):
                 owner = rows[f"supplier_{x}"].id
                 data = scar_services.ScarInput(owner, part.id, "major", "other", "Title", "Problem")
@@ -265,7 +267,7 @@ def build_world(app: Flask) -> SimpleNamespace:
             link = scar_files.attach(rows[f"scar_{x}"], upload, "", "D3", rows["reviewer"])
             rows[f"scar_file_{x}"] = link.attachment
         # The current month's scorecards, published, for the matrix rows of the card routes.
-        with patch.object(scorecard_services, "notify"):
+        with patch.object(scorecard_subscribers, "notify"):
             month = Period.containing(utcnow().date())
             rows["publication"] = scorecard_services.publish(month, rows["quality_manager"])
         # The submissions and decisions above e-mailed people; tests start with an empty outbox.

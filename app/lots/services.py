@@ -40,10 +40,10 @@ from app.lots.entry import (
 from app.lots.models import Finding, Lot, LotAttachment, LotDataset, LotState, Measurement
 from app.lots.plans import plan_of
 from app.lots.spreadsheets import cells_from_rows, check_text_encoding, read_rows
+from app.lots.states import LOT_FIELDS, move
 from app.parts.models import Part, PartApproval
 from app.parts.services import is_approved
 from app.quality.sampling import CLASSES
-from app.reviews import notices
 from app.rules import RuleError, taken
 from app.sampling.models import SwitchingRecord
 from app.sampling.services import severity_of
@@ -53,7 +53,6 @@ from app.suppliers.models import Site
 
 # Quantizers for 0 to MAX_DECIMALS digits after the point.
 _UNITS = [Decimal(1).scaleb(-places) for places in range(MAX_DECIMALS + 1)]
-LOT_FIELDS = ("lot_number", "lot_size", "production_date", "inspection_date", "site_id", "part_id", "state")
 # Dates may run one day ahead of the server's UTC date: the factory's day starts earlier.
 DATE_SLACK = timedelta(days=1)
 
@@ -468,23 +467,18 @@ def submit(lot: Lot, submitted_by: User) -> LotDataset:
     dataset.submitted_at = now
     dataset.submitted_by_id = submitted_by.id
     dataset.recommendation = result.recommendation
-    before = snapshot(lot, LOT_FIELDS)
-    lot.state = LotState.SUBMITTED
-    lot.submitted_at = now
-    lot.submissions = dataset.number
-    lot.recommendation = result.recommendation
-    lot.flag_count = result.flag_count
-    record(
-        "lot.resubmitted" if resubmission else "lot.submitted",
+    move(
         lot,
-        before=before,
-        after={
-            **snapshot(lot, LOT_FIELDS),
-            "dataset": dataset.number,
+        "resubmit" if resubmission else "submit",
+        changes={
+            "submitted_at": now,
+            "submissions": dataset.number,
             "recommendation": result.recommendation,
+            "flag_count": result.flag_count,
         },
+        details={"dataset": dataset.number, "recommendation": result.recommendation},
+        event={"resubmission": resubmission},
     )
-    notices.lot_submitted(lot)
     return dataset
 
 

@@ -19,30 +19,16 @@ from app.auth.models import QUALITY_MANAGERS, User, holds
 from app.auth.services import check_signature_password
 from app.clock import utcnow
 from app.extensions import db
-from app.lots.models import ClassResult, Lot, LotDataset, LotState
-from app.lots.plans import lot_plan_of
+from app.lots.models import Lot, LotDataset, LotState
+from app.lots.states import REVIEW_FIELDS as LOT_FIELDS
+from app.lots.states import LotChangedError, move
 from app.reviews import notices, policy
 from app.reviews.models import Deviation, DeviationState, Meaning, ReviewerAssignment, Signature
 from app.rules import RuleError
-from app.sampling import services as sampling
-from app.scars import services as scars
 from app.suppliers.models import Supplier
 
 # Who may review and decide lots; a quality manager also gives deviations their second signature.
-LOT_FIELDS = ("state", "reviewer_id", "version")
 REASON_LENGTH = 2000
-
-
-class LotChangedError(RuleError):
-    """Someone else changed the lot since the user loaded it; nothing of this request was kept."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this lot while you were looking at it, so your action was not "
-                "applied. The page now shows the lot as it is; check it and act again if still needed."
-            )
-        )
 
 
 class Decision(StrEnum):
@@ -53,10 +39,11 @@ class Decision(StrEnum):
     RETURN = "return"
 
 
+# Each decision's move through the lot's state machine (app/lots/states.py) and its signature.
 DECISION_EFFECTS = {
-    Decision.ACCEPT: (LotState.ACCEPTED, Meaning.APPROVED, "lot.accepted"),
-    Decision.REJECT: (LotState.REJECTED, Meaning.REJECTED, "lot.rejected"),
-    Decision.RETURN: (LotState.RETURNED, Meaning.RETURNED, "lot.returned"),
+    Decision.ACCEPT: ("accept", Meaning.APPROVED),
+    Decision.REJECT: ("reject", Meaning.REJECTED),
+    Decision.RETURN: ("return", Meaning.RETURNED),
 }
 
 
@@ -169,10 +156,13 @@ def claim(lot: Lot, user: User, version: int | None = None) -> None:
         if lot.state == LotState.IN_REVIEW and lot.reviewer_id == user.id:
             return
         raise LotChangedError()
-    before = snapshot(lot, LOT_FIELDS)
-    lot.state, lot.reviewer_id, lot.claimed_at = LotState.IN_REVIEW, user.id, utcnow()
-    _write_lot(lot)
-    record("lot.claimed", lot, before=before, after=snapshot(lot, LOT_FIELDS), actor_id=user.id)
+    move(
+        lot,
+        "claim",
+        actor_id=user.id,
+        changes={"reviewer_id": user.id, "claimed_at": utcnow()},
+        write=_write_lot,
+    )
 
 
 def release(lot: Lot, user: User, version: int | None = None) -> None:
@@ -185,10 +175,9 @@ def release(lot: Lot, user: User, version: int | None = None) -> None:
         raise RuleError(_("Only the reviewer of this lot or a quality manager can release it."))
     if awaiting_deviation(lot) is not None:
         raise RuleError(_("A deviation of this lot waits for its second signature; it cannot be released."))
-    before = snapshot(lot, LOT_FIELDS)
-    lot.state, lot.reviewer_id, lot.claimed_at = LotState.SUBMITTED, None, None
-    _write_lot(lot)
-    record("lot.released", lot, before=before, after=snapshot(lot, LOT_FIELDS), actor_id=user.id)
+    move(
+        lot, "release", actor_id=user.id, changes={"reviewer_id": None, "claimed_at": None}, write=_write_lot
+    )
 
 
 # --- Decisions ---------------------------------------------------------------------------------
@@ -219,23 +208,20 @@ def decide(
     else:
         reason = (reason or "").strip()[:REASON_LENGTH]
     _check_password(user, password, address)
-    state, meaning, action = DECISION_EFFECTS[decision]
-    before = snapshot(lot, LOT_FIELDS)
-    lot.state = state
-    if decision == Decision.RETURN:
-        lot.reviewer_id, lot.claimed_at = None, None
-    else:
-        lot.decided_at = utcnow()
-    _write_lot(lot)
+    transition, meaning = DECISION_EFFECTS[decision]
+    changes = (
+        {"reviewer_id": None, "claimed_at": None} if decision == Decision.RETURN else {"decided_at": utcnow()}
+    )
     signature = _sign(lot, user, meaning, reason)
-    after = {**snapshot(lot, LOT_FIELDS), **_signed(signature)}
-    record(action, lot, before=before, after=after, actor_id=user.id)
-    if decision == Decision.RETURN:
-        notices.lot_returned(lot, reason)
-    else:
-        _advance_switching(lot)
-        notices.lot_decided(lot, reason)
-        scars.lot_decided(lot)
+    move(
+        lot,
+        transition,
+        actor_id=user.id,
+        changes=changes,
+        details=_signed(signature),
+        event={"reason": reason},
+        write=_write_lot,
+    )
     return signature
 
 
@@ -314,53 +300,36 @@ def sign_deviation(
         else _required_text(comment, "comment", _("Say why the deviation is refused."))
     )
     _check_password(user, password, address)
-    before = snapshot(lot, LOT_FIELDS)
-    if approve:
-        lot.state, lot.decided_at = LotState.ACCEPTED_ON_DEVIATION, utcnow()
-    else:
-        lot.updated_at = utcnow()
-    _write_lot(lot)
     signature = _sign(
         lot, user, Meaning.DEVIATION_APPROVED if approve else Meaning.DEVIATION_REFUSED, comment
     )
     deviation.state = DeviationState.APPROVED if approve else DeviationState.REFUSED
     deviation.second_signature_id = signature.id
+    details = {**_signed(signature), "deviation": deviation.id}
+    if approve:
+        move(
+            lot,
+            "accept_on_deviation",
+            actor_id=user.id,
+            changes={"decided_at": utcnow()},
+            details=details,
+            event={"reason": deviation.reason},
+            write=_write_lot,
+        )
+        return signature
+    # Refused: the lot stays in review, but its row changes, so that its version moves on.
+    before = snapshot(lot, LOT_FIELDS)
+    lot.updated_at = utcnow()
+    _write_lot(lot)
     record(
-        "lot.deviation_approved" if approve else "lot.deviation_refused",
+        "lot.deviation_refused",
         lot,
         before=before,
-        after={**snapshot(lot, LOT_FIELDS), **_signed(signature), "deviation": deviation.id},
+        after={**snapshot(lot, LOT_FIELDS), **details},
         actor_id=user.id,
     )
-    if approve:
-        _advance_switching(lot)
-        notices.lot_decided(lot, deviation.reason)
-        scars.lot_decided(lot)
-    else:
-        notices.deviation_refused(lot, deviation, comment)
+    notices.deviation_refused(lot, deviation, comment)
     return signature
-
-
-def _advance_switching(lot: Lot) -> None:
-    """Feed each class's sample result into its switching rules, once per lot, when it is decided.
-
-    The rules count each class's original inspection as the plan judged it (NOTES.md): a lot on
-    deviation or rejected by the reviewer leaves its class results as they were measured.
-    """
-    results = {
-        r.defect_class: r.nonconforming
-        for r in db.session.scalars(
-            select(ClassResult).where(ClassResult.dataset_id == _latest_dataset_id(lot))
-        )
-    }
-    for defect_class, class_plan in sorted(lot_plan_of(lot).plans.items()):
-        if defect_class not in results:
-            continue
-        if sampling.record_for(lot.supplier_id, lot.part_id, defect_class).discontinued:
-            continue  # inspection was discontinued after this lot was made: nothing to advance
-        sampling.apply_lot_result(
-            lot.supplier_id, lot.part_id, defect_class, class_plan, results[defect_class]
-        )
 
 
 # --- Reading -----------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ from app.audit.services import record, snapshot
 from app.auth.models import User
 from app.auth.services import check_signature_password
 from app.clock import utcnow
+from app.events import emit
 from app.extensions import db
 from app.lots.models import Lot, LotState
-from app.notifications.models import NotificationKind
-from app.notifications.services import notify
 from app.parts.models import Part
 from app.rules import RuleError
 from app.scars import policy
@@ -37,8 +36,8 @@ from app.scars.models import (
     StepState,
     StepSubmission,
 )
+from app.scars.states import SCAR_FIELDS, move_step
 from app.suppliers.models import Supplier
-from app.tenancy import internal_users
 
 # Days from issue per stage (D0-D3 containment, D4 root cause, D5-D6 actions, D7-D8 closure), and the
 # clean lots the effectiveness check waits for. SPEC.md's defaults are the "major" row.
@@ -47,7 +46,6 @@ DEFAULT_POLICIES: dict[str, tuple[int, int, int, int, int]] = {
     Severity.MAJOR: (2, 10, 30, 60, 3),
     Severity.MINOR: (5, 20, 45, 90, 3),
 }
-SCAR_FIELDS = ("state", "severity", "reopened")
 
 
 class StepError(RuleError):
@@ -218,7 +216,7 @@ def raise_scar(data: ScarInput, by: User) -> Scar:
         after={**snapshot(scar, ("number", "severity", "source", "title")), "lots": [lot.id for lot in lots]},
         actor_id=by.id,
     )
-    _tell_supplier(scar, NotificationKind.SCAR_ISSUED)
+    emit("scar.issued", scar=scar)
     return scar
 
 
@@ -297,9 +295,14 @@ def submit_step(
         submitted_at=utcnow(),
     )
     db.session.add(submission)
-    step.draft, step.state = answer, StepState.SUBMITTED
-    db.session.flush()
-    record("scar.step_submitted", step.scar, after={"step": step.code, "submission": number}, actor_id=by.id)
+    move_step(
+        step,
+        "submit",
+        actor_id=by.id,
+        changes={"draft": answer},
+        details={"submission": number},
+        event={"submission": submission},
+    )
     return submission
 
 
@@ -342,23 +345,15 @@ def decide_step(step: ScarStep, by: User, *, accept: bool, comment: str) -> Step
     submission.decision = "accepted" if accept else "returned"
     submission.comment, submission.decided_by_id, submission.decided_by_name = comment, by.id, by.name
     submission.decided_at = now
-    step.state = StepState.ACCEPTED if accept else StepState.RETURNED
-    step.accepted_at = now if accept else None
-    scar = step.scar
-    before = snapshot(scar, SCAR_FIELDS)
-    if accept and step.code == "D8":
-        scar.state, scar.verifying_since = ScarState.VERIFYING, now
-    record(
-        "scar.step_accepted" if accept else "scar.step_returned",
-        scar,
-        before=before,
-        after={
-            **snapshot(scar, SCAR_FIELDS),
-            "step": step.code,
-            "submission": submission.number,
-            "comment": comment,
-        },
+    verifying = accept and step.code == "D8"  # the last step accepted: the effectiveness check starts
+    move_step(
+        step,
+        "accept" if accept else "return",
         actor_id=by.id,
+        changes={"accepted_at": now if accept else None},
+        scar_changes={"state": ScarState.VERIFYING, "verifying_since": now} if verifying else None,
+        details={"submission": submission.number, "comment": comment},
+        event={"submission": submission},
     )
     return submission
 
@@ -367,7 +362,7 @@ def decide_step(step: ScarStep, by: User, *, accept: bool, comment: str) -> Step
 
 
 def lot_decided(lot: Lot) -> None:
-    """Called when a lot is decided: SCARs of its supplier and part that are verifying count it."""
+    """On `lot.decided` (app/scars/subscribers.py): the verifying SCARs of its supplier and part count it."""
     scars = db.session.scalars(
         select(Scar).where(
             Scar.supplier_id == lot.supplier_id,
@@ -429,35 +424,11 @@ def reopen(scar: Scar, lot: Lot) -> None:
     }
     for step in scar.steps:
         if step.code in dates:
-            step.state, step.accepted_at, step.due_on = StepState.OPEN, None, dates[step.code]
+            move_step(step, "reopen", changes={"accepted_at": None, "due_on": dates[step.code]})
     record(
         "scar.reopened",
         scar,
         before=before,
         after={**snapshot(scar, SCAR_FIELDS), "lot": lot.id, "lot_number": lot.lot_number},
     )
-    _tell_supplier(scar, NotificationKind.SCAR_REOPENED, lot_number=lot.lot_number)
-    _tell_brand(scar, NotificationKind.SCAR_REOPENED, lot_number=lot.lot_number)
-
-
-# --- Telling people ----------------------------------------------------------------------------
-
-
-def _params(scar: Scar, **extra: str | int) -> dict[str, str | int]:
-    return {
-        "scar_number": scar.number,
-        "supplier_code": scar.supplier.code,
-        "part_number": scar.part.part_number,
-        **extra,
-    }
-
-
-def _tell_supplier(scar: Scar, kind: NotificationKind, **extra: str | int) -> None:
-    people = db.session.scalars(
-        select(User).where(User.supplier_id == scar.supplier_id, User.is_active_account).order_by(User.id)
-    ).all()
-    notify(people, kind, _params(scar, **extra), f"/scars/{scar.id}")
-
-
-def _tell_brand(scar: Scar, kind: NotificationKind, **extra: str | int) -> None:
-    notify(internal_users(User.id == scar.raised_by_id), kind, _params(scar, **extra), f"/scars/{scar.id}")
+    emit("scar.reopened", scar=scar, lot=lot)

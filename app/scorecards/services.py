@@ -10,12 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.audit.services import record
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.clock import utcnow
+from app.events import emit
 from app.extensions import db
-from app.jobs.queue import enqueue_after_commit
-from app.notifications.models import NotificationKind
-from app.notifications.services import notify
 from app.quality import scoring
 from app.quality.scoring import Kpi, Rule
 from app.rules import RuleError
@@ -192,28 +190,8 @@ def publish(period: Period, by: User, note: str = "", now: datetime | None = Non
         },
         actor_id=by.id,
     )
-    _tell_suppliers(period, numbers)
-    # The worker prints the version's PDFs once it is committed; without Redis they are printed
-    # on request (or all at once by `flask scorecards pdf`).
-    enqueue_after_commit("print_publication", publication.id)
+    emit("scorecard.published", publication=publication, numbers=numbers)
     return publication
-
-
-def _tell_suppliers(period: Period, numbers: Mapping[int, Mapping[str, Any]]) -> None:
-    managers = db.session.scalars(
-        select(User).where(
-            User.supplier_id.in_(list(numbers)), User.role == Role.SUPPLIER_MANAGER, User.is_active_account
-        )
-    )
-    by_supplier: dict[int, list[User]] = {}
-    for user in managers:
-        by_supplier.setdefault(user.supplier_id or 0, []).append(user)
-    for supplier_id, people in by_supplier.items():
-        code = numbers[supplier_id]["supplier"]["code"]
-        path = f"/scorecards/{period.key}/suppliers/{supplier_id}"
-        notify(
-            people, NotificationKind.SCORECARD_PUBLISHED, {"supplier_code": code, "period": period.key}, path
-        )
 
 
 def published_card(period: Period, supplier_id: int, version: int | None = None) -> Scorecard | None:

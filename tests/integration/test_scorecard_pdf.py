@@ -20,7 +20,7 @@ from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.quality.scoring import Kpi
-from app.scorecards import cards, charts, report, services, texts
+from app.scorecards import cards, charts, report, services, subscribers, texts
 from app.scorecards.periods import Period
 from app.suppliers.models import Supplier
 
@@ -229,7 +229,7 @@ def test_the_cli_writes_every_suppliers_draft(app, world, tmp_path: Path):
 
 
 def test_the_cli_prints_the_latest_publication_with_its_stored_digest(app, world, tmp_path: Path):
-    with app.app_context(), patch.object(services, "notify"):
+    with app.app_context(), patch.object(subscribers, "notify"):
         publication = services.publish(_month(), db.session.get(User, world.quality_manager.id))
         db.session.commit()
         version = publication.version
