@@ -25,6 +25,7 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(_config_object(config))
+    app.extensions["kensa.factory"] = create_app  # the PDF workers build their app with it
     _start_clock(app)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

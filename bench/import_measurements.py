@@ -154,8 +154,8 @@ class World:
 def build_world(characteristics: Sequence[Any], *, level: str, aqls: Mapping[str, str | None]) -> World:
     """Supplier, certified site, inspector, approved part with a released standard; committed."""
     from app.auth.models import Role
-    from app.certificates.demo import certificate_with_scan
     from app.clock import utcnow
+    from app.demo.certificates import certificate_with_scan
     from app.extensions import db
     from app.standards.models import RevisionState, Standard, StandardRevision
     from tests import factories

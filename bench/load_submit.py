@@ -87,15 +87,16 @@ def _prepare(clients: int, folder: str, demo: bool) -> list[ClientPlan]:
     from app import create_app
     from app.audit.services import record, snapshot
     from app.auth.models import Role, User
-    from app.certificates.demo import seed_demo_certificates
-    from app.cli import DEMO_SUPPLIERS, seed_demo
+    from app.demo import seed_demo
+    from app.demo.certificates import seed_demo_certificates
+    from app.demo.people import DEMO_SUPPLIERS
+    from app.demo.standards import seed_demo_quality
     from app.extensions import db
     from app.lots import services
     from app.lots.plans import plan_of
     from app.quality.sampling import CLASSES
     from app.sampling.services import severity_of
     from app.security import hash_password
-    from app.standards.demo import seed_demo_quality
     from app.standards.models import Characteristic
     from app.standards.services import revision_in_force
     from app.suppliers import services as supplier_services
@@ -387,7 +388,7 @@ def _never_sent(error: requests.RequestException) -> bool:
 
 
 def _reading(rng: random.Random, c: dict[str, Any]) -> str:
-    """A plausible reading inside the tolerance (as app.lots.demo makes them), or "pass"."""
+    """A plausible reading inside the tolerance (as app.demo.lots makes them), or "pass"."""
     if c["kind"] != "variable":
         return "pass"
     lsl, usl = c["lsl"], c["usl"]

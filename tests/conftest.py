@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.auth.models import Role
-from app.certificates.demo import certificate_with_scan
 from app.clock import TestClock, utcnow
 from app.clock import install as install_clock
+from app.demo.certificates import certificate_with_scan
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.reviews import notices

@@ -10,6 +10,7 @@ call for a single card too.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from app.clock import utcnow
 from app.scorecards import cards, services
 from app.scorecards.files import file_name, folder, write_card_pdf
 from app.scorecards.periods import Period
+from config import Config
 
 scorecards = AppGroup("scorecards", help="Supplier scorecards.")
 
@@ -77,17 +79,15 @@ def _jobs(period: Period, draft: bool, out: Path, now: datetime) -> list[CardJob
 _worker_app: Flask | None = None
 
 
-def _start_worker(settings: dict[str, Any]) -> None:
-    """Build this process's app: the parent's printing settings, no database ever opened."""
+def _start_worker(factory: Callable[[Config], Flask], settings: dict[str, Any]) -> None:
+    """Build this process's app with the parent's factory and printing settings, no database ever opened."""
     global _worker_app  # one app per worker process, built once
-    from app import create_app
-    from config import Config
 
     config = Config()
     # Flask-SQLAlchemy wants a URL; an in-memory one that nothing ever connects to.
     for key, value in {**settings, "SQLALCHEMY_DATABASE_URI": "sqlite://"}.items():
         setattr(config, key, value)
-    _worker_app = create_app(config)
+    _worker_app = factory(config)
 
 
 def _print_in_worker(job: CardJob) -> tuple[str, int]:
@@ -110,7 +110,7 @@ def print_cards(jobs: list[CardJob], workers: int) -> tuple[list[str], list[tupl
         max_workers=min(workers, len(jobs)),
         mp_context=get_context("spawn"),  # a fresh interpreter: nothing of the parent's connections
         initializer=_start_worker,
-        initargs=(settings,),
+        initargs=(current_app.extensions["kensa.factory"], settings),
     ) as pool:
         futures = {pool.submit(_print_in_worker, job): job for job in jobs}
         for future in as_completed(futures):

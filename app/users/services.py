@@ -9,12 +9,26 @@ from app.auth.models import SUPPLIER_ROLES, Role, User, new_session_token
 from app.auth.services import normalise_email, send_invitation
 from app.extensions import db
 from app.rules import RuleError, taken
+from app.security import hash_password
 
 USER_FIELDS = ("email", "name", "role", "supplier_id", "is_active_account")
 
 
 class UserError(RuleError):
     """A user change that breaks a rule; the message is for the person who asked."""
+
+
+def ensure_user(email: str, name: str, role: Role, supplier_id: int | None, password: str) -> bool:
+    """Create the user with a password unless the e-mail is taken (CLI, demo); True when created."""
+    if taken(User, User.email == email):
+        return False
+    user = User(
+        email=email, name=name, role=role, supplier_id=supplier_id, password_hash=hash_password(password)
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("user.created", user, after=snapshot(user, USER_FIELDS))
+    return True
 
 
 def invite_user(*, email: str, name: str, role: Role, supplier_id: int | None) -> User:

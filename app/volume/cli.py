@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine, func, inspect, select
 
 from app.clock import utcnow
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.security import hash_password
 from app.suppliers.models import Supplier
@@ -40,7 +41,6 @@ COMPLAINT_SHARE = 0.15
 @with_appcontext
 def volume_command(scale: float, lots: int | None, seed: int, measured_share: float) -> None:
     """Load 100 suppliers, 1,000 parts and 100,000 lots x --scale over 24 months (empty database)."""
-    from app.cli import DEMO_PASSWORD  # here, not at the top: app.cli imports this module
 
     engine = db.engine
     if not inspect(engine).has_table("supplier"):

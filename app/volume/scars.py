@@ -6,12 +6,9 @@ import bisect
 import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from app.volume.shape import PARTS_PER_SUPPLIER, SPAN, SUPPLIERS, reviewer_of
-
-if TYPE_CHECKING:
-    from app.volume.scorecard import Profile
+from app.volume.shape import PARTS_PER_SUPPLIER, SPAN, SUPPLIERS, Profile, reviewer_of
 
 SCAR_SHARE = 0.08  # of the rejected lots raise a SCAR (times the supplier's propensity, 0.5-1.5)
 COMPLAINT_SHARE = 0.1  # SCARs raised from complaints (no lot), per SCAR raised from a lot

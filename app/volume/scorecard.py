@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from app.volume.scars import COMPLAINT_SHARE, SCAR_SHARE, scar_rows
-from app.volume.shape import PARTS_PER_SUPPLIER, SPAN, SUPPLIERS
+from app.volume.shape import PARTS_PER_SUPPLIER, SPAN, SUPPLIERS, Profile
 
 # Per standard revision: (code, kind, defect class); every submitted dataset has a result of each.
 CHARACTERISTICS = (
@@ -52,17 +51,6 @@ DEFECT_CODES = (
 )
 CODE_IDS = range(1, len(DEFECT_CODES) + 1)
 NO_STATISTICS = ("mean", "sd", "minimum", "maximum", "cp", "cpk", "cpl", "cpu", "cpm")  # attribute results
-
-
-@dataclass(frozen=True)
-class Profile:
-    """How one supplier does: Cpk, nonconformities, 8D answers on time, SCARs, its usual defects."""
-
-    cpk_mean: float
-    defects: float
-    on_time: float
-    scars: float
-    code_weights: tuple[float, ...]  # cumulative, over DEFECT_CODES
 
 
 def supplier_profiles(rng: random.Random) -> dict[int, Profile]:

@@ -1,7 +1,9 @@
-"""The fixed size of the volume (suppliers, parts, people, the 24 months) and its id arithmetic."""
+"""The fixed size of the volume (suppliers, parts, people, the 24 months), its id arithmetic, and
+each supplier's profile."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 SUPPLIERS = 100
@@ -49,3 +51,14 @@ def manager_email(supplier_id: int) -> str:
 def reviewer_email(number: int) -> str:
     """The e-mail of reviewer `number` (1-6; user id 100 + number)."""
     return f"reviewer{number}@brand.{DOMAIN}"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one supplier does: Cpk, nonconformities, 8D answers on time, SCARs, its usual defects."""
+
+    cpk_mean: float
+    defects: float
+    on_time: float
+    scars: float
+    code_weights: tuple[float, ...]  # cumulative, over the scorecard module's DEFECT_CODES

@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 from sqlalchemy import Engine, column, select, table
 
-from app.cli import DEMO_PASSWORD
+from app.demo.people import DEMO_PASSWORD
 from app.suppliers.models import Supplier
 
 SHOTS_DIR = Path("/tmp/kensa-shots")  # noqa: S108 - screenshots for people to look at, outside the repo

@@ -13,7 +13,6 @@ from app.attachments.models import Attachment
 from app.attachments.storage import DOCUMENTS, AttachmentError, check_upload
 from app.audit.models import AuditEvent
 from app.auth.models import Role
-from app.certificates.demo import certificate_with_scan, seed_demo_certificates
 from app.certificates.models import CertificateWaiver, SiteCertificate
 from app.certificates.services import (
     CertificateError,
@@ -22,6 +21,7 @@ from app.certificates.services import (
     site_lot_gate,
     today,
 )
+from app.demo.certificates import certificate_with_scan, seed_demo_certificates
 from app.extensions import db
 from app.suppliers.models import Site, Supplier
 from tests import factories

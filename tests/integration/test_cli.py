@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.cli import DEMO_PASSWORD
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.suppliers.models import Site, Supplier
 

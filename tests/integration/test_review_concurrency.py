@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from app.audit.services import verify_chain
 from app.auth.models import Role
-from app.certificates.demo import certificate_with_scan
+from app.demo.certificates import certificate_with_scan
 from app.extensions import db
 from app.lots.models import Lot, LotState
 from app.reviews import services

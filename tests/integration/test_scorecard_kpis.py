@@ -19,8 +19,8 @@ from sqlalchemy import select, text, update
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
-from app.certificates.demo import certificate_with_scan
 from app.clock import utcnow
+from app.demo.certificates import certificate_with_scan
 from app.extensions import db
 from app.lots import services as lot_services
 from app.lots.entry import RawCell

@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.certificates.models import SiteCertificate
 from app.certificates.services import record_certificate, today
+from app.demo.people import DEMO_SUPPLIERS
 from app.extensions import db
 from app.suppliers.models import Site, Supplier
 
@@ -64,7 +65,6 @@ def certificate_with_scan(
 
 def seed_demo_certificates() -> int:
     """Give every demo site without a certificate one (flushes, never commits); returns how many were made."""
-    from app.cli import DEMO_SUPPLIERS  # here, not at the top: app.cli imports this module
 
     made = 0
     for spec in DEMO_SUPPLIERS:
