@@ -9,7 +9,7 @@
    results and integrity flags, the lot's state and its audit event. 20 lots are submitted untimed
    first so that every timed submission has a full history; two characteristics are made to raise
    flags (one repeats the same values in every lot, one is read to 0.005), so flags are stored too.
-   Each timed lot's draft is saved through `services.save_entries` beforehand (untimed). No floor.
+   Each timed lot's draft is saved through `data.save_entries` beforehand (untimed). No floor.
 
     .venv/bin/python -m bench.evaluate_lot                    # SQLite file in a temp dir
     .venv/bin/python -m bench.evaluate_lot --database-url postgresql://postgres@127.0.0.1/postgres
@@ -151,11 +151,11 @@ def lot_cells(characteristics: Sequence[Any], rng: random.Random) -> list[Any]:
 
 def draft_lot(world: Any, number: str, rng: random.Random) -> Any:
     from app.extensions import db
-    from app.lots import services
+    from app.lots import data
 
     lot = new_lot(world, number, LOT_SIZE)
     assert lot.sample_size == SAMPLES, lot.sample_size
-    services.save_entries(lot, lot_cells(services.characteristics_of(lot), rng), [])
+    data.save_entries(lot, lot_cells(data.characteristics_of(lot), rng), [])
     db.session.commit()
     return lot
 

@@ -2,7 +2,7 @@
 
 The file is an MES export in the long layout (`sample,characteristic,value`, one row per value):
 2,000 samples x 100 variable characteristics, values with 3 decimals. Kensa's path is the real one,
-`services.import_file` (type check, `read_upload` parse and validation, `_store_values`, the stored
+`data.import_file` (type check, `read_upload` parse and validation, `_store_values`, the stored
 attachment, the audit event), then one commit. The floor, measured in the same run on the same
 database, parses the same bytes with `csv` and inserts the rows with one SQLAlchemy Core
 `conn.execute(table.insert(), rows)` in one transaction into `bench_measurement`, a copy of the
@@ -302,26 +302,26 @@ def run_floor(data: bytes, table: Any, supplier_id: int, dataset_id: int, ids: d
 
 
 def run_kensa(data: bytes, lot: Any, inspector: Any) -> float:
-    """`services.import_file` into the (fresh) lot's draft, then commit."""
+    """`data.import_file` into the (fresh) lot's draft, then commit."""
     from werkzeug.datastructures import FileStorage
 
     from app.extensions import db
-    from app.lots import services
+    from app.lots import data
 
     upload = FileStorage(io.BytesIO(data), filename="mes-export.csv", content_type="text/csv")
     start = time.perf_counter()
-    services.import_file(lot, upload, inspector)
+    data.import_file(lot, upload, inspector)
     db.session.commit()
     return time.perf_counter() - start
 
 
 def run_read_upload(data: bytes, lot: Any) -> float:
-    """Only parsing and validating the file (`services.read_upload`), nothing written."""
+    """Only parsing and validating the file (`data.read_upload`), nothing written."""
     from app.extensions import db
-    from app.lots import services
+    from app.lots import data as lot_data
 
     start = time.perf_counter()
-    result = services.read_upload(lot, data, "text/csv")
+    result = lot_data.read_upload(lot, data, "text/csv")
     elapsed = time.perf_counter() - start
     assert not result.errors, result.errors[:3]
     db.session.rollback()
@@ -363,7 +363,7 @@ def _bench(folder: Path, url: str, repeats: int, with_profile: bool) -> int:
     app = boot_app(url, folder / "uploads")
     from app.attachments.storage import DEFAULT_MAX_BYTES
     from app.extensions import db
-    from app.lots import services
+    from app.lots import data as lot_data
     from app.lots.models import Measurement
 
     try:
@@ -372,13 +372,13 @@ def _bench(folder: Path, url: str, repeats: int, with_profile: bool) -> int:
         probe = new_lot(world, "BENCH-PROBE", LOT_SIZE)
         samples = probe.sample_size
         assert samples == SAMPLES, f"the plan gives n = {samples}, not {SAMPLES}"
-        data = measurement_csv(samples, services.characteristics_of(probe))
+        data = measurement_csv(samples, lot_data.characteristics_of(probe))
         rows = samples * CHARACTERISTICS
         if len(data) > DEFAULT_MAX_BYTES:
             app.config["ATTACHMENT_MAX_BYTES"] = len(data)
         limit = app.config.get("ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
-        ids = {c.code: c.id for c in services.characteristics_of(probe)}
-        floor_dataset = services.draft_of(probe).id
+        ids = {c.code: c.id for c in lot_data.characteristics_of(probe)}
+        floor_dataset = lot_data.draft_of(probe).id
         supplier_id = world.supplier.id
         table = bench_table()
 
@@ -391,7 +391,7 @@ def _bench(folder: Path, url: str, repeats: int, with_profile: bool) -> int:
             lot = new_lot(world, f"BENCH-{run:03d}", LOT_SIZE)
             empty_tables(table)
             kensa_times.append(run_kensa(data, lot, world.inspector))
-            assert count_rows(Measurement.__table__, services.draft_of(lot).id) == rows
+            assert count_rows(Measurement.__table__, lot_data.draft_of(lot).id) == rows
         read_times = [run_read_upload(data, probe) for _ in range(repeats)]
 
         floor, kensa, read = median_of(floor_times), median_of(kensa_times), median_of(read_times)
@@ -409,7 +409,7 @@ def _bench(folder: Path, url: str, repeats: int, with_profile: bool) -> int:
             f"   runs {_runs(floor_times)}"
         )
         print(
-            f"  Kensa  services.import_file        {kensa:7.2f} s  {rows / kensa:>10,.0f} rows/s"
+            f"  Kensa  data.import_file            {kensa:7.2f} s  {rows / kensa:>10,.0f} rows/s"
             f"   runs {_runs(kensa_times)}"
         )
         print(f"         of which read_upload only   {read:7.2f} s   (parse + validate, no writes)")
@@ -419,7 +419,7 @@ def _bench(folder: Path, url: str, repeats: int, with_profile: bool) -> int:
         if with_profile:
             lot = new_lot(world, "BENCH-PROFILE", LOT_SIZE)
             empty_tables(table)
-            profile("services.import_file + commit", lambda: run_kensa(data, lot, world.inspector))
+            profile("data.import_file + commit", lambda: run_kensa(data, lot, world.inspector))
         return 0
     finally:
         db.session.remove()

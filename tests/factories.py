@@ -13,9 +13,11 @@ from werkzeug.datastructures import FileStorage
 from app.auth.models import Role, User
 from app.clock import utcnow
 from app.extensions import db
+from app.lots.attachments import attach
+from app.lots.data import characteristics_of, save_entries
 from app.lots.entry import RawCell
 from app.lots.models import Lot, LotAttachment
-from app.lots.services import LotInput, attach, characteristics_of, create_lot, save_entries, submit
+from app.lots.services import LotInput, create_lot, submit
 from app.notifications.models import Notification, NotificationKind
 from app.parts.models import Part, PartApproval
 from app.sampling.models import SwitchingRecord

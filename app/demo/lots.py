@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.auth.models import Role, User
 from app.clock import utcnow
 from app.extensions import db
+from app.lots import data as lot_data
 from app.lots import services
 from app.lots.entry import RawCell
 from app.lots.models import Lot
@@ -43,7 +44,7 @@ def _value(rng: random.Random, c: Characteristic, shift: float) -> str:
 
 def _cells(lot: Lot, rng: random.Random, shift: float = 0.0, fill: float = 1.0) -> list[RawCell]:
     cells = []
-    for c in services.characteristics_of(lot):
+    for c in lot_data.characteristics_of(lot):
         for sample in range(1, int(lot.sample_size * fill) + 1):
             text = _value(rng, c, shift) if c.kind == "variable" else "pass"
             cells.append(RawCell(sample, c, text))
@@ -76,10 +77,10 @@ def seed_demo_lots() -> None:
                 inspector,
             )
             if index > submitted:  # the newest lot is a half-filled draft
-                services.save_entries(lot, _cells(lot, random.Random(lot_number), fill=0.5), [])
+                lot_data.save_entries(lot, _cells(lot, random.Random(lot_number), fill=0.5), [])
                 continue
             odd = index == submitted
             seed = f"{prefix}-{index - 1:03d}" if odd and last == "copy" else lot_number
             shift = 4.5 if odd and last == "drift" else 0.0
-            services.save_entries(lot, _cells(lot, random.Random(seed), shift), [])
+            lot_data.save_entries(lot, _cells(lot, random.Random(seed), shift), [])
             services.submit(lot, inspector)

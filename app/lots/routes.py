@@ -10,11 +10,13 @@ from werkzeug.utils import secure_filename
 from app.attachments.storage import XLSX, AttachmentError, send_attachment
 from app.clock import utcnow
 from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
+from app.lot_page import render_lot
+from app.lots import attachments as lot_attachments
+from app.lots import data as lot_data
 from app.lots import grid, queries, services, spreadsheets
 from app.lots.entry import DataRejectedError
 from app.lots.forms import STATE_LABELS, AttachmentForm, LotFilterForm, LotForm, UploadForm
 from app.lots.models import Lot
-from app.lots.pages import render_lot
 from app.lots.plans import lot_plan_of
 from app.lots.queries import LotFilters
 from app.reviews.services import return_message
@@ -99,7 +101,7 @@ def _render_data(
     upload_errors=None,
     status=200,
 ):
-    characteristics = services.characteristics_of(lot)
+    characteristics = lot_data.characteristics_of(lot)
     placed = grid.place_errors(errors or [], characteristics)
     return (
         render_template(
@@ -111,7 +113,7 @@ def _render_data(
             finding_rows=finding_rows,
             errors=placed,
             upload_errors=upload_errors or [],
-            catalogue=services.catalogue().values(),
+            catalogue=lot_data.catalogue().values(),
             upload_form=UploadForm(),
             confirm=ConfirmForm(),
             returned=return_message(lot),
@@ -125,12 +127,12 @@ def _render_data(
 
 def _render_stored(lot: Lot, errors=None, upload_errors=None, status=200):
     """The data page filled from what is stored (the draft, else the last submission)."""
-    dataset = services.working_dataset(lot)
+    dataset = lot_data.working_dataset(lot)
     texts = grid.texts_from_values(
-        services.values_of(dataset), services.characteristics_of(lot), lot.sample_size
+        lot_data.values_of(dataset), lot_data.characteristics_of(lot), lot.sample_size
     )
     return _render_data(
-        lot, texts, grid.finding_texts(services.findings_of(dataset)), errors, upload_errors, status
+        lot, texts, grid.finding_texts(lot_data.findings_of(dataset)), errors, upload_errors, status
     )
 
 
@@ -158,9 +160,9 @@ def data(lot_id: int):
     if action.startswith("remove_finding-"):
         index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else 0
         return _render_data(lot, dict(request.form), [r for i, r in enumerate(rows, start=1) if i != index])
-    cells = grid.cells_from_form(request.form, services.characteristics_of(lot), lot.sample_size)
+    cells = grid.cells_from_form(request.form, lot_data.characteristics_of(lot), lot.sample_size)
     try:
-        services.save_entries(lot, cells, grid.findings_from_form(request.form))
+        lot_data.save_entries(lot, cells, grid.findings_from_form(request.form))
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
         return _render_data(lot, dict(request.form), rows, rejected.errors, status=422)
@@ -223,7 +225,7 @@ def import_data(lot_id: int):
         flash(errors[0], "danger")
         return _render_stored(lot)
     try:
-        count = services.import_file(lot, form.file.data, current_user)
+        count = lot_data.import_file(lot, form.file.data, current_user)
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
         return _render_stored(lot, upload_errors=rejected.errors, status=422)
@@ -250,8 +252,8 @@ def _file_stem(lot: Lot) -> str:
 def template(lot_id: int, kind: str):
     """The data file template of this lot: one row per sample, one column per characteristic."""
     lot = get_or_404(Lot, lot_id)
-    characteristics = services.characteristics_of(lot)
-    values = services.values_of(services.working_dataset(lot))
+    characteristics = lot_data.characteristics_of(lot)
+    values = lot_data.values_of(lot_data.working_dataset(lot))
     rows = spreadsheets.wide_rows(characteristics, lot.sample_size, values)
     name = f"{_file_stem(lot)}_data.{kind}"
     if kind == "csv":
@@ -271,7 +273,7 @@ def attach(lot_id: int):
         flash(" ".join(str(e) for e in form.file.errors) or _("Choose the file again."), "danger")
         return redirect(url_for("lots.detail", lot_id=lot.id))
     try:
-        link = services.attach(lot, form.file.data, form.note.data or "", current_user)
+        link = lot_attachments.attach(lot, form.file.data, form.note.data or "", current_user)
     except RuleError as error:
         flash(str(error), "danger")
     else:
@@ -284,7 +286,7 @@ def attach(lot_id: int):
 def attachment(lot_id: int, attachment_id: int):
     """Download one of the lot's files."""
     lot = get_or_404(Lot, lot_id)
-    attachment = services.lot_attachment_or_none(lot, attachment_id)
+    attachment = lot_attachments.lot_attachment_or_none(lot, attachment_id)
     if attachment is None:
         abort(404)
     return send_attachment(attachment)
@@ -295,7 +297,7 @@ def attachment(lot_id: int, attachment_id: int):
 def remove_attachment(lot_id: int, attachment_id: int):
     """Remove a file from a lot that can still be changed (the stored file stays on record)."""
     lot = get_or_404(Lot, lot_id)
-    done, _result = run_confirmed(lambda: services.remove_attachment(lot, attachment_id))
+    done, _result = run_confirmed(lambda: lot_attachments.remove_attachment(lot, attachment_id))
     if done:
         flash(_("File removed from the lot."), "success")
     return redirect(url_for("lots.detail", lot_id=lot.id))

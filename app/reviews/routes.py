@@ -13,9 +13,9 @@ from werkzeug.utils import secure_filename
 
 from app.extensions import db
 from app.forms import choices, show_rule_error, typed_part_id
+from app.lot_page import render_lot
 from app.lots.forms import STATE_LABELS
 from app.lots.models import DECIDED_STATES, Lot
-from app.lots.pages import render_lot
 from app.reviews import policy, queue, services
 from app.reviews.forms import QueueFilterForm, ReviewersForm
 from app.reviews.pages import action_form

@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from app.clock import utcnow
 from app.extensions import db
+from app.lots import data as lot_data
 from app.lots import evaluation
-from app.lots import services as lot_services
 from app.lots.models import Lot, LotState
 from app.pagination import Page, page_number
 from app.parts.models import Part
@@ -251,7 +251,7 @@ def _characteristic_line(result: Any) -> str | None:
 
 def lot_problem(lot: Lot) -> str:
     """A problem statement from a lot's latest submission: failed classes, characteristics, findings."""
-    submitted = [d for d in lot_services.datasets_of(lot) if d.is_submitted]
+    submitted = [d for d in lot_data.datasets_of(lot) if d.is_submitted]
     lines = [
         _(
             "Lot %(number)s of %(part)s (%(size)d pieces, inspected %(date)s) was rejected.",
@@ -285,7 +285,7 @@ def lot_problem(lot: Lot) -> str:
     out = [line for line in (_characteristic_line(r) for r in stored.characteristics) if line]
     if out:
         lines += ["", _("Characteristics out of specification:"), *(f"- {line}" for line in out)]
-    findings = lot_services.findings_of(shown)
+    findings = lot_data.findings_of(shown)
     if findings:
         lines += ["", _("Findings:")]
         lines += [

@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.certificates.models import SiteCertificate
 from app.clock import utcnow
 from app.extensions import db
+from app.lots import data as lot_data
 from app.lots import queries, services
 from app.lots.entry import DataRejectedError, RawCell, RawFinding
 from app.lots.models import (
@@ -101,7 +102,7 @@ def _inspector(world) -> User:
 
 
 def _values(lot: Lot) -> dict:
-    return services.values_of(services.working_dataset(lot))
+    return lot_data.values_of(lot_data.working_dataset(lot))
 
 
 # --- Creating lots -----------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def test_dates_must_be_in_order_and_not_in_the_future(client, world):
 def _grid_form(app, lot_id: int, rows: list[list[str]]) -> dict[str, str]:
     with app.app_context():
         lot = _lot(lot_id)
-        by_code = {c.code: c.id for c in services.characteristics_of(lot)}
+        by_code = {c.code: c.id for c in lot_data.characteristics_of(lot)}
     header = rows[0]
     data = {}
     for row in rows[1:]:
@@ -313,9 +314,9 @@ def test_submitting_evaluates_counts_a_sample_once_per_class_and_freezes_the_dat
     with app.app_context():
         lot = _lot(setup["lot"])
         inspector = _inspector(world)
-        services.import_file(lot, _upload(_csv(rows)), inspector)
+        lot_data.import_file(lot, _upload(_csv(rows)), inspector)
         findings = [RawFinding("DNT", "A", "1", "2", 1), RawFinding("SCR", "B", "2", "3", 2)]
-        services.save_entries(lot, _cells(lot, rows), findings)
+        lot_data.save_entries(lot, _cells(lot, rows), findings)
         dataset = services.submit(lot, inspector)
         classes = {
             c.defect_class: (c.nonconforming, c.accept, c.reject, c.verdict)
@@ -324,11 +325,11 @@ def test_submitting_evaluates_counts_a_sample_once_per_class_and_freezes_the_dat
         assert classes == {"major": (2, 1, 2, "reject"), "minor": (2, 2, 3, "accept")}
         assert lot.state == LotState.SUBMITTED and lot.recommendation == dataset.recommendation == "reject"
         with pytest.raises(RuleError, match="can no longer be changed"):
-            services.save_entries(lot, _cells(lot, _good_rows()), [])
+            lot_data.save_entries(lot, _cells(lot, _good_rows()), [])
 
 
 def _cells(lot: Lot, rows: list[list[str]]) -> list[RawCell]:
-    by_code = {c.code: c for c in services.characteristics_of(lot)}
+    by_code = {c.code: c for c in lot_data.characteristics_of(lot)}
     return [
         RawCell(int(row[0]), by_code[code], text)
         for row in rows[1:]
@@ -341,7 +342,7 @@ def test_the_stored_statistics_are_those_of_the_lot(app, world, setup):
     with app.app_context():
         lot = _lot(setup["lot"])
         inspector = _inspector(world)
-        services.import_file(lot, _upload(_csv(_good_rows())), inspector)
+        lot_data.import_file(lot, _upload(_csv(_good_rows())), inspector)
         dataset = services.submit(lot, inspector)
         result = db.session.scalars(
             select(CharacteristicResult)
@@ -366,7 +367,7 @@ def test_the_stored_statistics_are_those_of_the_lot(app, world, setup):
 def test_the_lot_page_shows_the_evaluation_to_the_reviewer(client, app, world, setup):
     with app.app_context():
         lot = _lot(setup["lot"])
-        services.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
+        lot_data.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
         services.submit(lot, _inspector(world))
         db.session.commit()
     login_as(client, world.reviewer)
@@ -378,17 +379,17 @@ def test_a_returned_lot_is_resubmitted_as_a_new_numbered_revision(app, world, se
     with app.app_context():
         lot = _lot(setup["lot"])
         inspector = _inspector(world)
-        services.import_file(lot, _upload(_csv(_good_rows())), inspector)
+        lot_data.import_file(lot, _upload(_csv(_good_rows())), inspector)
         first = services.submit(lot, inspector)
         lot.state = LotState.RETURNED  # the reviewer's return (#5) only sets the state
         rows = _good_rows()
         rows[1][1] = "10.004"
-        services.save_entries(lot, _cells(lot, rows), [])
+        lot_data.save_entries(lot, _cells(lot, rows), [])
         second = services.submit(lot, inspector)
         assert (first.number, second.number, lot.submissions) == (1, 2, 2)
-        d1 = next(c for c in services.characteristics_of(lot) if c.code == "D1")
-        assert services.values_of(first)[(1, d1.id)] == Decimal("9.99")
-        assert services.values_of(second)[(1, d1.id)] == Decimal("10.004")
+        d1 = next(c for c in lot_data.characteristics_of(lot) if c.code == "D1")
+        assert lot_data.values_of(first)[(1, d1.id)] == Decimal("9.99")
+        assert lot_data.values_of(second)[(1, d1.id)] == Decimal("10.004")
         assert (
             db.session.scalar(select(func.count()).select_from(LotDataset).where(LotDataset.lot_id == lot.id))
             == 2
@@ -402,10 +403,10 @@ def _import_errors(app, world, setup, data: bytes, name: str = "data.csv") -> li
     """Import into a draft that already holds the clean data; return the errors, check nothing changed."""
     with app.app_context():
         lot = _lot(setup["lot"])
-        services.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
+        lot_data.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
         before = _values(lot)
         with pytest.raises((DataRejectedError, RuleError)) as caught:
-            services.import_file(lot, _upload(data, name), _inspector(world))
+            lot_data.import_file(lot, _upload(data, name), _inspector(world))
         assert _values(lot) == before
         error = caught.value
         return [f"{e.where()}: {e.message}" for e in getattr(error, "errors", [])] or [str(error)]
@@ -499,15 +500,15 @@ def test_an_xlsx_upload_and_the_long_layout_are_read(app, world, setup):
     with app.app_context():
         lot = _lot(setup["lot"])
         assert (
-            services.import_file(lot, _upload(_xlsx(_good_rows()), "data.xlsx"), _inspector(world)) == 3 * N
+            lot_data.import_file(lot, _upload(_xlsx(_good_rows()), "data.xlsx"), _inspector(world)) == 3 * N
         )
         long_rows = [["sample", "characteristic", "value"]] + [
             [row[0], code, text]
             for row in _good_rows()[1:]
             for code, text in zip(("D1", "FL", "VIS"), row[1:], strict=True)
         ]
-        assert services.import_file(lot, _upload(_csv(long_rows)), _inspector(world)) == 3 * N
-        d1 = next(c for c in services.characteristics_of(lot) if c.code == "D1")
+        assert lot_data.import_file(lot, _upload(_csv(long_rows)), _inspector(world)) == 3 * N
+        d1 = next(c for c in lot_data.characteristics_of(lot) if c.code == "D1")
         assert str(_values(lot)[(2, d1.id)]) == "10.000"  # as recorded: the gauge reads to 0.001
 
 
@@ -653,8 +654,8 @@ def test_a_supplier_lists_only_its_own_lots(client, world):
 def test_measurements_carry_their_supplier(app, world, setup):
     with app.app_context():
         lot = _lot(setup["lot"])
-        services.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
-        dataset = services.working_dataset(lot)
+        lot_data.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
+        dataset = lot_data.working_dataset(lot)
         owners = set(
             db.session.scalars(
                 select(Measurement.supplier_id).where(Measurement.dataset_id == dataset.id).distinct()
@@ -666,7 +667,7 @@ def test_measurements_carry_their_supplier(app, world, setup):
 def test_the_supplier_home_lists_drafts_and_submitted_lots_with_their_age(client, app, world, setup):
     with app.app_context():
         lot = _lot(setup["lot"])
-        services.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
+        lot_data.import_file(lot, _upload(_csv(_good_rows())), _inspector(world))
         services.submit(lot, _inspector(world))
         db.session.commit()
     login_as(client, world.inspector_a)

@@ -12,6 +12,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.clock import utcnow
 from app.extensions import db
+from app.lots import data as lot_data
 from app.lots import services as lot_services
 from app.lots.entry import RawCell
 from app.lots.models import Lot, LotState
@@ -451,9 +452,9 @@ def test_a_submission_from_the_suppliers_page_reaches_the_brands_reviewers(clien
         cells = [
             RawCell(sample, c, factories.in_spec(sample, c))
             for sample in range(1, lot.sample_size + 1)
-            for c in lot_services.characteristics_of(lot)
+            for c in lot_data.characteristics_of(lot)
         ]
-        lot_services.save_entries(lot, cells, [])
+        lot_data.save_entries(lot, cells, [])
         db.session.commit()
         lot_id = lot.id
     login_as(client, world.inspector_a)

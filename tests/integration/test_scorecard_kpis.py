@@ -22,6 +22,7 @@ from app.auth.models import Role, User
 from app.clock import utcnow
 from app.demo.certificates import certificate_with_scan
 from app.extensions import db
+from app.lots import data as lot_data
 from app.lots import services as lot_services
 from app.lots.entry import RawCell
 from app.lots.models import CharacteristicResult, Lot, LotDataset, LotState
@@ -138,9 +139,9 @@ def _resubmit(m: SimpleNamespace, lot: Lot, bad: Iterable[int] = ()) -> None:
     cells = [
         RawCell(sample, c, typed(sample, c))
         for sample in range(1, lot.sample_size + 1)
-        for c in lot_services.characteristics_of(lot)
+        for c in lot_data.characteristics_of(lot)
     ]
-    lot_services.save_entries(lot, cells, [])
+    lot_data.save_entries(lot, cells, [])
     lot_services.submit(lot, m.inspector)
 
 
@@ -239,7 +240,7 @@ def test_lot_kpis_count_the_lots_decided_in_the_window_with_their_deciding_submi
         _set(Lot, in_review.id, decided_at=_at(2026, 10, 15))  # a stray timestamp: still not decided
         _decide(m, returned_only, Decision.RETURN)
         assert waiting.state == LotState.SUBMITTED and returned.submissions == 2
-        first, last = lot_services.datasets_of(returned)
+        first, last = lot_data.datasets_of(returned)
         assert (first.nonconforming, last.nonconforming) == (3, 0)
 
         f = _figures(m)
@@ -336,7 +337,7 @@ def test_capability_counts_critical_variable_results_with_a_cpk_of_the_deciding_
             _critical("M3", 3, defect_class="major"),
             _critical("A4", 4, kind="attribute"),
         )
-        codes = {c.code: c.id for c in lot_services.characteristics_of(_submitted(m, "W1"))}  # W1 waits
+        codes = {c.code: c.id for c in lot_data.characteristics_of(_submitted(m, "W1"))}  # W1 waits
         x, y, september = _submitted(m, "X"), _submitted(m, "Y"), _submitted(m, "S")
         waiting = db.session.get(Lot, db.session.scalar(select(Lot.id).where(Lot.lot_number == "W1")))
 

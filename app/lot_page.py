@@ -1,4 +1,6 @@
-"""The lot page, which is also the review page: rendered by the lot view and by the review actions."""
+"""The lot page, which is also the review page, composed in this one place: the lot's data and evaluation
+(app/lots), the review panel (app/reviews/pages.py) and its SCARs (app/scars); the lot view and the
+review actions render it."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from app.forms import ConfirmForm
-from app.lots import evaluation, grid, services
+from app.lots import attachments as lot_attachments
+from app.lots import data as lot_data
+from app.lots import evaluation, grid
 from app.lots.forms import STATE_LABELS, AttachmentForm
 from app.lots.models import Lot
 from app.lots.plans import lot_plan_of
@@ -20,12 +24,12 @@ def render_lot(
     lot: Lot, submission: int | None = None, *, forms: dict[str, Any] | None = None, status: int = 200
 ):  # type: ignore[no-untyped-def]
     """The lot with the shown submission's evaluation, and the review panel; `forms` keeps what was typed."""
-    datasets = services.datasets_of(lot)
+    datasets = lot_data.datasets_of(lot)
     submitted = [d for d in datasets if d.is_submitted]
     shown = next((d for d in submitted if d.number == submission), submitted[-1] if submitted else None)
     if submission is not None and (shown is None or shown.number != submission):
         abort(404)
-    characteristics = services.characteristics_of(lot)
+    characteristics = lot_data.characteristics_of(lot)
     page = render_template(
         "lots/detail.html",
         lot=lot,
@@ -35,14 +39,14 @@ def render_lot(
         shown=shown,
         evaluation=evaluation.stored(shown) if shown else None,
         characteristics=characteristics,
-        raw=grid.texts_from_values(services.values_of(shown), characteristics, lot.sample_size)
+        raw=grid.texts_from_values(lot_data.values_of(shown), characteristics, lot.sample_size)
         if shown
         else {},
-        findings=grid.finding_texts(services.findings_of(shown)) if shown else [],
+        findings=grid.finding_texts(lot_data.findings_of(shown)) if shown else [],
         cell_name=grid.cell_name,
         out_of_spec=grid.out_of_spec,
-        draft=services.draft_of(lot),
-        attachments=services.attachments_of(lot),
+        draft=lot_data.draft_of(lot),
+        attachments=lot_attachments.attachments_of(lot),
         attachment_form=AttachmentForm(),
         states=STATE_LABELS,
         confirm=ConfirmForm(),
