@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.extensions import db
 from app.lots.models import Lot, LotState
-from app.reviews import services
+from app.reviews import assignments, services
 from app.reviews.models import ReviewerAssignment
 from app.suppliers.models import Supplier
 
@@ -26,7 +26,7 @@ def seed_demo_reviews(password: str) -> None:
         supplier = db.session.scalars(select(Supplier).where(Supplier.code == code)).one_or_none()
         if supplier is None:
             continue
-        if reviewer.id not in {u.id for u in services.assigned_reviewers(supplier.id)}:
+        if reviewer.id not in {u.id for u in assignments.assigned_reviewers(supplier.id)}:
             db.session.add(ReviewerAssignment(supplier_id=supplier.id, user_id=reviewer.id))
         submitted = db.session.scalars(
             select(Lot).where(Lot.supplier_id == supplier.id, Lot.submissions > 0).order_by(Lot.submitted_at)

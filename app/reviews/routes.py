@@ -16,7 +16,7 @@ from app.forms import choices, show_rule_error, typed_part_id
 from app.lot_page import render_lot
 from app.lots.forms import STATE_LABELS
 from app.lots.models import DECIDED_STATES, Lot
-from app.reviews import policy, queue, services
+from app.reviews import assignments, policy, queue, services
 from app.reviews.forms import QueueFilterForm, ReviewersForm
 from app.reviews.pages import action_form
 from app.reviews.report import lot_report_pdf
@@ -227,12 +227,14 @@ def reviewers(supplier_id: int):
     """Assign the reviewers in charge of a supplier: its lots come first in their queue and notify them."""
     supplier = get_or_404(Supplier, supplier_id)
     form = ReviewersForm()
-    form.reviewers.choices = choices((u.id, f"{u.name} ({u.email})") for u in services.reviewer_candidates())
+    form.reviewers.choices = choices(
+        (u.id, f"{u.name} ({u.email})") for u in assignments.reviewer_candidates()
+    )
     if request.method == "GET":
-        form.reviewers.data = [u.id for u in services.assigned_reviewers(supplier.id)]
+        form.reviewers.data = [u.id for u in assignments.assigned_reviewers(supplier.id)]
     if form.validate_on_submit():
         try:
-            services.set_reviewers(supplier, form.reviewers.data or [])
+            assignments.set_reviewers(supplier, form.reviewers.data or [])
         except RuleError as error:
             show_rule_error(form, error)
         else:

@@ -23,9 +23,8 @@ from app.lots.models import Lot, LotDataset, LotState
 from app.lots.states import REVIEW_FIELDS as LOT_FIELDS
 from app.lots.states import LotChangedError, move
 from app.reviews import notices, policy
-from app.reviews.models import Deviation, DeviationState, Meaning, ReviewerAssignment, Signature
+from app.reviews.models import Deviation, DeviationState, Meaning, Signature
 from app.rules import RuleError
-from app.suppliers.models import Supplier
 
 # Who may review and decide lots; a quality manager also gives deviations their second signature.
 REASON_LENGTH = 2000
@@ -363,52 +362,3 @@ def deviations_of(lot: Lot) -> list[Deviation]:
     return list(
         db.session.scalars(select(Deviation).where(Deviation.lot_id == lot.id).order_by(Deviation.id))
     )
-
-
-def assigned_reviewers(supplier_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(ReviewerAssignment, ReviewerAssignment.user_id == User.id)
-            .where(ReviewerAssignment.supplier_id == supplier_id)
-            .order_by(User.name)
-        )
-    )
-
-
-def reviewer_candidates() -> list[User]:
-    """Active internal users who review lots."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_(policy.REVIEWERS), User.supplier_id.is_(None), User.is_active_account)
-            .order_by(User.name)
-        )
-    )
-
-
-def set_reviewers(supplier: Supplier, user_ids: list[int]) -> None:
-    """Assign exactly these reviewers to the supplier (audited)."""
-    allowed = {u.id for u in reviewer_candidates()}
-    if not set(user_ids) <= allowed:
-        raise RuleError(_("Choose reviewers or quality managers of the brand."), "reviewers")
-    current = {
-        a.user_id: a
-        for a in db.session.scalars(
-            select(ReviewerAssignment).where(ReviewerAssignment.supplier_id == supplier.id)
-        )
-    }
-    before = sorted(current)
-    for user_id, assignment in current.items():
-        if user_id not in user_ids:
-            db.session.delete(assignment)
-    for user_id in set(user_ids) - set(current):
-        db.session.add(ReviewerAssignment(supplier_id=supplier.id, user_id=user_id))
-    db.session.flush()
-    if before != sorted(set(user_ids)):
-        record(
-            "supplier.reviewers_assigned",
-            supplier,
-            before={"reviewers": before},
-            after={"reviewers": sorted(set(user_ids))},
-        )

@@ -13,6 +13,7 @@ from flask_login import current_user
 from app.audit.queries import history_of
 from app.lots.forms import STATE_LABELS as LOT_STATE_LABELS
 from app.scars import answers, files, policy, queries, services
+from app.scars import deadlines as scar_deadlines
 from app.scars.forms import (
     LOT_ROLE_LABELS,
     SEVERITY_LABELS,
@@ -78,7 +79,7 @@ def render_scar(
         due_forms=shown_due_forms,
         history=history_of("Scar", scar.id),
         summary=answers.summary,
-        is_overdue=services.is_overdue,
+        is_overdue=scar_deadlines.is_overdue,
         **LABELS,
     )
     return page, status
@@ -111,7 +112,7 @@ def render_step(
         can_sign=policy.can_sign_steps(current_user),
         decision_form=(decision_form or DecisionForm(formdata=None)) if decide else None,
         attachments=[a for a in files.attachments_of(scar) if a.step_code == step.code],
-        is_overdue=services.is_overdue(step),
+        is_overdue=scar_deadlines.is_overdue(step),
         names=NAMES,
         rows_max=ROWS_MAX,
         **LABELS,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from app.auth.models import QUALITY_MANAGERS, QUALITY_STAFF, SUPPLIER_MANAGERS, SUPPLIER_ROLES, User, holds
 from app.lots.models import Lot, LotState
+from app.rules import RuleError
 from app.scars.models import Scar, ScarState, ScarStep, StepState
 
 ISSUERS = QUALITY_STAFF  # the brand's reviewers and quality managers issue and judge SCARs
@@ -13,6 +16,12 @@ DEADLINE_EDITORS = QUALITY_MANAGERS
 
 def is_issuer(user: User) -> bool:
     return holds(user, ISSUERS)
+
+
+def require_issuer(user: User) -> None:
+    """A service's refusal of anyone else than an issuer, in words."""
+    if not is_issuer(user):
+        raise RuleError(_("Only the brand's reviewers and quality managers issue and judge SCARs."))
 
 
 def can_raise_scar(user: User) -> bool:

@@ -18,8 +18,8 @@ from app.lots import evaluation
 from app.lots.models import Lot, LotState
 from app.pagination import Page, page_number
 from app.parts.models import Part
+from app.scars.deadlines import is_overdue
 from app.scars.models import Scar, ScarLot, ScarState, ScarStep, Severity, StepState, StepSubmission
-from app.scars.services import is_overdue
 from app.suppliers.models import Supplier
 
 PER_PAGE = 50

@@ -24,10 +24,10 @@ from app.lots.models import Lot
 from app.pdf import render_pdf, stylesheet
 from app.reviews.report import utc
 from app.scars import steps as step_specs
+from app.scars.deadlines import is_overdue
 from app.scars.forms import LOT_ROLE_LABELS, SEVERITY_LABELS, SOURCE_LABELS, STEP_STATE_LABELS
 from app.scars.forms import STATE_LABELS as SCAR_STATE_LABELS
 from app.scars.models import Scar, ScarLot, ScarStep, StepSubmission
-from app.scars.services import is_overdue
 from app.tenancy import internal_users
 
 log = logging.getLogger(__name__)

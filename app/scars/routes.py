@@ -14,6 +14,7 @@ from app.forms import ConfirmForm, choices, show_rule_error, typed_part_id
 from app.lots.models import Lot
 from app.rules import RuleError
 from app.scars import answers, files, queries, services
+from app.scars import deadlines as scar_deadlines
 from app.scars.forms import SEVERITY_LABELS, DecisionForm, PolicyForm, ScarFilterForm, ScarForm
 from app.scars.models import STEPS, Scar, ScarStep, Severity, Source
 from app.scars.pages import LABELS, attachment_form, due_date_form, render_scar, render_step
@@ -230,7 +231,7 @@ def change_due_date(scar_id: int, code: str):
     if not form.validate_on_submit():
         return render_scar(scar, due_forms={code: form})
     try:
-        services.change_due_date(step, form.due_on.data, form.reason.data or "", current_user)
+        scar_deadlines.change_due_date(step, form.due_on.data, form.reason.data or "", current_user)
     except RuleError as error:
         show_rule_error(form, error)
         flash(
@@ -278,7 +279,7 @@ def attachment(scar_id: int, attachment_id: int):
 @form_view
 def deadlines():
     """The deadline policy per severity: days to each stage's due date, and lots checked after D8."""
-    policies = {severity: services.policy_for(severity) for severity in Severity}
+    policies = {severity: scar_deadlines.policy_for(severity) for severity in Severity}
     forms = {s: PolicyForm(prefix=s, formdata=None, obj=policy) for s, policy in policies.items()}
     severity, status = request.form.get("severity", ""), 200
     if request.method == "POST" and severity in policies:
@@ -303,7 +304,7 @@ def _set_policy(form: PolicyForm, severity: Severity) -> bool:
         form.closure_days.data,
     )
     try:
-        services.set_policy(severity, days, form.effectiveness_lots.data)  # type: ignore[arg-type]
+        scar_deadlines.set_policy(severity, days, form.effectiveness_lots.data)  # type: ignore[arg-type]
     except RuleError as error:
         show_rule_error(form, error)
         return False

@@ -1,11 +1,10 @@
-"""SCAR operations: raise, answer a step (draft, signed submission), accept or return it, deadlines,
-and the effectiveness check that closes or reopens a SCAR from the lots decided after D8."""
+"""SCAR operations: raise a SCAR, answer a step (draft, signed submission), accept or return it.
+Their due dates: app/scars/deadlines.py; the check after D8: app/scars/effectiveness.py."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,16 +16,14 @@ from app.auth.services import check_signature_password
 from app.clock import utcnow
 from app.events import emit
 from app.extensions import db
-from app.lots.models import Lot, LotState
+from app.lots.models import Lot
 from app.parts.models import Part
 from app.rules import RuleError
 from app.scars import policy
 from app.scars import steps as step_specs
+from app.scars.deadlines import due_dates, policy_for
 from app.scars.models import (
-    REOPENED_STEPS,
     REQUIRES,
-    STEPS,
-    DeadlinePolicy,
     Scar,
     ScarLot,
     ScarState,
@@ -36,16 +33,8 @@ from app.scars.models import (
     StepState,
     StepSubmission,
 )
-from app.scars.states import SCAR_FIELDS, move_step
+from app.scars.states import move_step
 from app.suppliers.models import Supplier
-
-# Days from issue per stage (D0-D3 containment, D4 root cause, D5-D6 actions, D7-D8 closure), and the
-# clean lots the effectiveness check waits for. SPEC.md's defaults are the "major" row.
-DEFAULT_POLICIES: dict[str, tuple[int, int, int, int, int]] = {
-    Severity.CRITICAL: (1, 5, 20, 45, 3),
-    Severity.MAJOR: (2, 10, 30, 60, 3),
-    Severity.MINOR: (5, 20, 45, 90, 3),
-}
 
 
 class StepError(RuleError):
@@ -67,99 +56,7 @@ class ScarInput:
     lot_ids: Sequence[int] = ()
 
 
-# --- Deadlines ---------------------------------------------------------------------------------
-
-
-def policy_for(severity: str) -> DeadlinePolicy:
-    """The deadline policy of a severity, created from the defaults when first needed."""
-    policy = db.session.scalars(
-        select(DeadlinePolicy).where(DeadlinePolicy.severity == severity)
-    ).one_or_none()
-    if policy is None:
-        days = DEFAULT_POLICIES[Severity(severity)]
-        policy = DeadlinePolicy(
-            severity=severity,
-            containment_days=days[0],
-            root_cause_days=days[1],
-            actions_days=days[2],
-            closure_days=days[3],
-            effectiveness_lots=days[4],
-        )
-        db.session.add(policy)
-        db.session.flush()
-    return policy
-
-
-def stage_days(policy: DeadlinePolicy, code: str) -> int:
-    """Days from the start of the 8D to the due date of a step."""
-    if code in ("D0", "D1", "D2", "D3"):
-        return policy.containment_days
-    if code == "D4":
-        return policy.root_cause_days
-    if code in ("D5", "D6"):
-        return policy.actions_days
-    return policy.closure_days
-
-
-def due_dates(start: date, policy: DeadlinePolicy, codes: Sequence[str] = STEPS) -> dict[str, date]:
-    """Each step's due date for an 8D started on `start` (calendar days, across months and years)."""
-    return {code: start + timedelta(days=stage_days(policy, code)) for code in codes}
-
-
-def set_policy(severity: str, days: Sequence[int], effectiveness_lots: int) -> DeadlinePolicy:
-    """A quality manager changes a severity's deadlines; SCARs already issued keep their dates."""
-    containment, root_cause, actions, closure = days
-    if not 0 < containment <= root_cause <= actions <= closure:
-        raise RuleError(
-            _("The days must grow from stage to stage: containment ≤ root cause ≤ actions ≤ closure."),
-            "containment_days",
-        )
-    if effectiveness_lots < 1:
-        raise RuleError(_("Watch at least one lot."), "effectiveness_lots")
-    policy = policy_for(severity)
-    fields = ("containment_days", "root_cause_days", "actions_days", "closure_days", "effectiveness_lots")
-    before = snapshot(policy, fields)
-    policy.containment_days, policy.root_cause_days, policy.actions_days, policy.closure_days = days
-    policy.effectiveness_lots = effectiveness_lots
-    record("scar.deadlines_changed", policy, before=before, after=snapshot(policy, fields))
-    return policy
-
-
-def change_due_date(step: ScarStep, due_on: date | None, reason: str, by: User) -> None:
-    """The brand moves a step's due date (an agreed extension); never into the past."""
-    _check_issuer(by)
-    if due_on is None:
-        raise RuleError(_("Give the new due date."), "due_on")
-    if due_on < utcnow().date():
-        raise RuleError(
-            _("The due date %(date)s is in the past; choose today or later.", date=due_on), "due_on"
-        )
-    if not reason.strip():
-        raise RuleError(_("Say why the due date changes."), "reason")
-    if step.state == StepState.ACCEPTED:
-        raise RuleError(_("Step %(code)s is already accepted.", code=step.code))
-    before = {"step": step.code, "due_on": step.due_on.isoformat()}
-    step.due_on = due_on
-    record(
-        "scar.due_date_changed",
-        step.scar,
-        before=before,
-        after={"step": step.code, "due_on": due_on.isoformat(), "reason": reason.strip()},
-        actor_id=by.id,
-    )
-
-
-def is_overdue(step: ScarStep, today: date | None = None) -> bool:
-    """Not accepted and past its due date (a submitted step waits on the brand, but is still late)."""
-    return step.state != StepState.ACCEPTED and step.due_on < (today or utcnow().date())
-
-
 # --- Raising -----------------------------------------------------------------------------------
-
-
-def _check_issuer(user: User) -> None:
-    if not policy.is_issuer(user):
-        raise RuleError(_("Only the brand's reviewers and quality managers issue and judge SCARs."))
 
 
 def next_number(year: int) -> str:
@@ -170,7 +67,7 @@ def next_number(year: int) -> str:
 
 def raise_scar(data: ScarInput, by: User) -> Scar:
     """Issue a SCAR to a supplier about a part, with its steps due by the severity's policy."""
-    _check_issuer(by)
+    policy.require_issuer(by)
     if data.severity not in set(Severity):
         raise RuleError(_("Choose the severity."), "severity")
     if data.source not in set(Source):
@@ -189,7 +86,7 @@ def raise_scar(data: ScarInput, by: User) -> Scar:
     if any(lot.supplier_id != data.supplier_id or lot.part_id != data.part_id for lot in lots):
         raise RuleError(_("Link only lots of this supplier and part."), "lot_ids")
     today = utcnow().date()
-    policy = policy_for(data.severity)
+    deadline_policy = policy_for(data.severity)
     scar = Scar(
         supplier_id=data.supplier_id,
         part_id=data.part_id,
@@ -200,11 +97,11 @@ def raise_scar(data: ScarInput, by: User) -> Scar:
         problem=problem,
         raised_by_id=by.id,
         issued_on=today,
-        effectiveness_lots=policy.effectiveness_lots,
+        effectiveness_lots=deadline_policy.effectiveness_lots,
     )
     db.session.add(scar)
     db.session.flush()
-    for code, due_on in due_dates(today, policy).items():
+    for code, due_on in due_dates(today, deadline_policy).items():
         db.session.add(ScarStep(supplier_id=scar.supplier_id, scar_id=scar.id, code=code, due_on=due_on))
     for lot in lots:
         role = "raised" if data.source == Source.LOT and lot is lots[0] else "affected"
@@ -329,7 +226,7 @@ def submissions_of(scar: Scar) -> list[StepSubmission]:
 
 def decide_step(step: ScarStep, by: User, *, accept: bool, comment: str) -> StepSubmission:
     """The brand accepts a submitted step, or returns it with a comment (nothing is deleted)."""
-    _check_issuer(by)
+    policy.require_issuer(by)
     if step.state != StepState.SUBMITTED:
         raise RuleError(
             _("Step %(code)s has not been submitted; there is nothing to decide.", code=step.code)
@@ -356,79 +253,3 @@ def decide_step(step: ScarStep, by: User, *, accept: bool, comment: str) -> Step
         event={"submission": submission},
     )
     return submission
-
-
-# --- Effectiveness check -----------------------------------------------------------------------
-
-
-def lot_decided(lot: Lot) -> None:
-    """On `lot.decided` (app/scars/subscribers.py): the verifying SCARs of its supplier and part count it."""
-    scars = db.session.scalars(
-        select(Scar).where(
-            Scar.supplier_id == lot.supplier_id,
-            Scar.part_id == lot.part_id,
-            Scar.state == ScarState.VERIFYING,
-        )
-    ).all()
-    for scar in scars:
-        if lot.state == LotState.ACCEPTED:
-            _link(scar, lot, "verified")
-            if _verified_lots(scar) >= scar.effectiveness_lots:
-                _close(scar)
-        else:  # rejected, or accepted only on deviation: the fix did not hold
-            reopen(scar, lot)
-
-
-def _link(scar: Scar, lot: Lot, role: str) -> None:
-    exists = db.session.scalar(select(ScarLot.id).where(ScarLot.scar_id == scar.id, ScarLot.lot_id == lot.id))
-    if exists is None:
-        db.session.add(ScarLot(supplier_id=scar.supplier_id, scar_id=scar.id, lot_id=lot.id, role=role))
-        db.session.flush()
-
-
-def _verified_lots(scar: Scar) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(ScarLot.id))
-            .join(Lot, Lot.id == ScarLot.lot_id)
-            .where(
-                ScarLot.scar_id == scar.id, ScarLot.role == "verified", Lot.decided_at >= scar.verifying_since
-            )
-        )
-        or 0
-    )
-
-
-def _close(scar: Scar) -> None:
-    before = snapshot(scar, SCAR_FIELDS)
-    scar.state, scar.closed_at = ScarState.CLOSED, utcnow()
-    record(
-        "scar.closed_effective",
-        scar,
-        before=before,
-        after={**snapshot(scar, SCAR_FIELDS), "lots": scar.effectiveness_lots},
-    )
-
-
-def reopen(scar: Scar, lot: Lot) -> None:
-    """A lot failed after D8: the SCAR reopens at D4 with new due dates, and both sides are told."""
-    before = snapshot(scar, SCAR_FIELDS)
-    scar.state, scar.verifying_since, scar.reopened = ScarState.OPEN, None, scar.reopened + 1
-    _link(scar, lot, "reopened")
-    today = utcnow().date()
-    policy = policy_for(scar.severity)
-    # The new due dates keep the stages' spacing, counted from today as if containment were done.
-    dates = {
-        code: today + timedelta(days=stage_days(policy, code) - policy.containment_days)
-        for code in REOPENED_STEPS
-    }
-    for step in scar.steps:
-        if step.code in dates:
-            move_step(step, "reopen", changes={"accepted_at": None, "due_on": dates[step.code]})
-    record(
-        "scar.reopened",
-        scar,
-        before=before,
-        after={**snapshot(scar, SCAR_FIELDS), "lot": lot.id, "lot_number": lot.lot_number},
-    )
-    emit("scar.reopened", scar=scar, lot=lot)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from app.events import subscribe
 from app.lots.models import Lot
 from app.notifications.models import NotificationKind
-from app.scars import notices, services
+from app.scars import effectiveness, notices
 from app.scars.models import Scar
 
 
 @subscribe("lot.decided")
 def count_for_effectiveness(lot: Lot, reason: str) -> None:
-    services.lot_decided(lot)
+    effectiveness.lot_decided(lot)
 
 
 @subscribe("scar.issued")

@@ -26,7 +26,7 @@ class _ScarLife:
     D8 accepted, perhaps reopened by a later failing lot of the part, closed some weeks after D8."""
 
     def __init__(self, rows: dict[str, list[dict[str, Any]]], now: datetime, rng: random.Random) -> None:
-        from app.scars.services import DEFAULT_POLICIES
+        from app.scars.deadlines import DEFAULT_POLICIES
 
         self.rows, self.now, self.rng = rows, now, rng
         self.policies = DEFAULT_POLICIES

@@ -18,7 +18,7 @@ from app.lots.entry import RawCell
 from app.lots.models import Lot, LotState
 from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
-from app.reviews import services
+from app.reviews import assignments, services
 from app.reviews.models import DeviationState, Meaning, ReviewerAssignment
 from app.reviews.services import Decision, DeviationInput, LotChangedError
 from app.rules import RuleError
@@ -424,7 +424,7 @@ def test_quality_managers_assign_reviewers_to_a_supplier(client, app, world):
     )
     assert response.status_code == 302
     with app.app_context():
-        assert [u.id for u in services.assigned_reviewers(world.supplier_a)] == [world.reviewer.id]
+        assert [u.id for u in assignments.assigned_reviewers(world.supplier_a)] == [world.reviewer.id]
     refused = client.post(
         url, data={"csrf_token": csrf_token(client, url), "reviewers": [world.inspector_a.id]}
     )

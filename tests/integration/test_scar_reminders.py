@@ -18,6 +18,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.notifications.models import Notification, NotificationKind
 from app.outbox.models import OutboxMessage
+from app.scars import deadlines as scar_deadlines
 from app.scars import reminders, services
 from app.scars.models import Scar, ScarState, StepReminder
 from app.scars.reminders import send_reminders
@@ -116,7 +117,7 @@ def test_a_changed_due_date_is_reminded_again(app, world, today):
         scar = raise_scar(world)
         send_reminders(today + timedelta(days=3))  # D0-D3 overdue
         moved = today + timedelta(days=5)
-        services.change_due_date(
+        scar_deadlines.change_due_date(
             services.step_of(scar, "D3"), moved, "Sorting at the port", user(world.reviewer)
         )
         assert send_reminders(today + timedelta(days=3))["due_soon"] == 1

@@ -15,8 +15,9 @@ from app.notifications.models import Notification
 from app.parts.models import Part
 from app.reviews import services as reviews
 from app.rules import RuleError
+from app.scars import deadlines as scar_deadlines
 from app.scars import services, steps
-from app.scars.models import ScarLot, ScarState, StepState
+from app.scars.models import STEPS, ScarLot, ScarState, StepState
 from app.suppliers.models import Site
 from tests import factories
 
@@ -65,15 +66,15 @@ def _answer(scar, world, codes, accept: bool = True):  # type: ignore[no-untyped
 def test_due_dates_follow_the_severity_across_month_and_year_ends(app, world):
     """Major: containment 2 days, root cause 10, actions 30, closure 60 (SPEC.md section 6)."""
     with app.app_context():
-        policy = services.policy_for("major")
-        dates = services.due_dates(date(2026, 12, 30), policy)
+        policy = scar_deadlines.policy_for("major")
+        dates = scar_deadlines.due_dates(date(2026, 12, 30), policy)
         assert dates["D0"] == dates["D3"] == date(2027, 1, 1)
         assert dates["D4"] == date(2027, 1, 9)
         assert dates["D5"] == dates["D6"] == date(2027, 1, 29)
         assert dates["D7"] == dates["D8"] == date(2027, 2, 28)
-        assert services.due_dates(date(2028, 1, 30), services.policy_for("critical"))["D3"] == date(
-            2028, 1, 31
-        )
+        assert scar_deadlines.due_dates(date(2028, 1, 30), scar_deadlines.policy_for("critical"))[
+            "D3"
+        ] == date(2028, 1, 31)
 
 
 def test_a_step_waits_for_the_steps_it_needs_and_d0_to_d3_go_together(app, world):
@@ -132,7 +133,7 @@ def test_due_dates_move_forward_only(app, world):
         scar = _raise(world)
         step, reviewer = services.step_of(scar, "D4"), _user(world.reviewer)
         with pytest.raises(RuleError, match="in the past") as refused:
-            services.change_due_date(step, date(2020, 1, 1), "late", reviewer)
+            scar_deadlines.change_due_date(step, date(2020, 1, 1), "late", reviewer)
         assert refused.value.field == "due_on"
 
 
@@ -149,7 +150,7 @@ def _decided_lot(world, number: str, reject: bool) -> Lot:  # type: ignore[no-un
 def test_clean_lots_after_d8_close_the_scar_effective(app, world):
     with app.app_context():
         scar = _raise(world)
-        _answer(scar, world, list(services.STEPS))
+        _answer(scar, world, list(STEPS))
         assert scar.state == ScarState.VERIFYING and scar.effectiveness_lots == 3
         for i in range(3):
             assert scar.state == ScarState.VERIFYING
@@ -160,7 +161,7 @@ def test_clean_lots_after_d8_close_the_scar_effective(app, world):
 def test_a_failed_lot_after_d8_reopens_the_scar_at_d4_and_tells_both_sides(app, world):
     with app.app_context():
         scar = _raise(world)
-        _answer(scar, world, list(services.STEPS))
+        _answer(scar, world, list(STEPS))
         _decided_lot(world, "E-0", reject=False)
         failed = _decided_lot(world, "E-1", reject=True)
         assert scar.state == ScarState.OPEN and scar.reopened == 1

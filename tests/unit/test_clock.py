@@ -1,5 +1,6 @@
 """The one clock: the suite's starts at TEST_START whatever the day; only a testing app takes a start."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +20,9 @@ def test_every_test_starts_at_the_suites_instant_not_today():
 
 def test_a_test_clock_runs_on_from_its_start_and_keeps_readings_in_order():
     clock = TestClock(START)
-    first, second = clock.now(), clock.now()
+    first = clock.now()
+    time.sleep(0.002)  # readings are to the microsecond, as the system clock's
+    second = clock.now()
     assert START <= first < second < START + timedelta(seconds=5)
     clock.advance(timedelta(days=2))
     assert clock.now().date() == START.date() + timedelta(days=2)
@@ -28,8 +31,10 @@ def test_a_test_clock_runs_on_from_its_start_and_keeps_readings_in_order():
 def test_a_frozen_clock_stands_still_until_set():
     clock = TestClock(START)
     clock.freeze(START)
-    assert clock.now() == clock.now() == START
+    time.sleep(0.002)
+    assert clock.now() == START
     clock.set(TEST_START)
+    time.sleep(0.002)
     assert clock.now() > TEST_START
 
 
