@@ -49,6 +49,8 @@ class Config:
     # Idle timeout: the permanent session cookie is refreshed on every request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    # Absolute lifetime of a session from sign-in, however active it is (a copied cookie dies with it).
+    SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
 
     WTF_CSRF_TIME_LIMIT = 3600
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -93,11 +94,33 @@ def check_signature_password(user: User, password: str, address: str) -> bool:
     return ok
 
 
+def current_password_problem(user: User, password: str, address: str) -> str | None:
+    """Why the "current password" of a change is refused, or None: a wrong guess counts towards the
+    sign-in lockout, as a sign-in's would, so that it cannot be guessed without limit."""
+    locked_until = lockout(user.email, address)
+    if locked_until is None and check_signature_password(user, password, address):
+        return None
+    locked_until = locked_until or lockout(user.email, address)
+    if locked_until is not None:
+        return _(
+            "Too many wrong passwords. For your safety, this is paused until %(when)s.",
+            when=format_datetime(locked_until, "short"),
+        )
+    return _("This is not your current password.")
+
+
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every other session of the user."""
+    """Store a new password, spend every open e-mailed link, and end every other session of the user."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    _spend_tokens(user)
     record("user.password_changed", user)
+
+
+def sign_out(user: User) -> None:
+    """End the session on the server too: a copy of the cookie no longer works (nor any other session)."""
+    user.session_token = new_session_token()
+    record("user.signed_out", user)
 
 
 def end_all_sessions(user: User) -> None:
@@ -110,17 +133,20 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _spend_tokens(user: User, purpose: TokenPurpose | None = None) -> None:
+    """Mark the user's unused links (of one purpose, or all) as used."""
+    query = select(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+    if purpose is not None:
+        query = query.where(AccountToken.purpose == purpose)
+    now = utcnow()
+    for old in db.session.scalars(query):
+        old.used_at = now
+
+
 def issue_token(user: User, purpose: TokenPurpose) -> str:
     """Create a single-use link token; earlier unused tokens of that purpose are spent."""
     now = utcnow()
-    for old in db.session.scalars(
-        select(AccountToken).where(
-            AccountToken.user_id == user.id,
-            AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None),
-        )
-    ):
-        old.used_at = now
+    _spend_tokens(user, purpose)
     lifetime_key = "INVITATION_LIFETIME" if purpose == TokenPurpose.INVITATION else "PASSWORD_RESET_LIFETIME"
     raw = secrets.token_urlsafe(32)
     db.session.add(
