@@ -6,6 +6,7 @@ Every function here is what both a form view and the API call; they raise `RuleE
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -39,7 +40,7 @@ from app.lots.entry import (
 )
 from app.lots.models import Finding, Lot, LotAttachment, LotDataset, LotState, Measurement
 from app.lots.plans import plan_of
-from app.lots.spreadsheets import cells_from_rows, check_text_encoding, read_rows
+from app.lots.spreadsheets import bounded, cells_from_rows, check_text_encoding, read_rows, rows_allowed
 from app.parts.models import Part, PartApproval
 from app.parts.services import is_approved
 from app.quality.sampling import CLASSES
@@ -131,6 +132,22 @@ def _check_discontinued(supplier_id: int, part: Part) -> None:
         )
 
 
+# Letters (with their marks: Thai vowels and tones) and digits of any script, spaces and - _ . / #:
+# what lot numbers use, and nothing that could break a line of an e-mail header, a CSV or a file name.
+LOT_NUMBER_SIGNS = frozenset(" -_./#")
+
+
+def lot_number_problem(lot_number: str) -> str | None:
+    """Why a lot number is refused, in words for the inspector; None when it is fine."""
+    fine = all(unicodedata.category(c)[0] in "LMN" or c in LOT_NUMBER_SIGNS for c in lot_number)
+    if fine and lot_number[:1] and unicodedata.category(lot_number[0])[0] in "LN":
+        return None
+    return _(
+        "A lot number may contain letters, digits, spaces and the signs - _ . / # only, "
+        "and must start with a letter or a digit. Type it on one line, as printed on the lot label."
+    )
+
+
 def create_lot(supplier_id: int, data: LotInput, created_by: User) -> Lot:
     """Create a draft lot for an approved (site, part), with the revision in force and its plan."""
     site = db.session.scalars(select(Site).where(Site.id == data.site_id)).one_or_none()
@@ -153,6 +170,9 @@ def create_lot(supplier_id: int, data: LotInput, created_by: User) -> Lot:
     _check_discontinued(supplier_id, part)
     _check_dates(data)
     lot_number = data.lot_number.strip()
+    problem = lot_number_problem(lot_number)
+    if problem:
+        raise RuleError(problem, "lot_number")
     if taken(Lot, Lot.supplier_id == supplier_id, Lot.part_id == part.id, Lot.lot_number == lot_number):
         raise RuleError(
             _("Lot %(number)s of %(part)s already exists.", number=lot_number, part=part.part_number),
@@ -400,10 +420,12 @@ def save_entries(lot: Lot, cells: list[RawCell], findings: list[RawFinding], *, 
 
 def read_upload(lot: Lot, data: bytes, content_type: str) -> ReadResult:
     """Check a data file against the lot: every error by row and column, or the values."""
-    rows = read_rows(data, content_type)
-    cells, errors = cells_from_rows(rows, characteristics_of(lot), lot.sample_size)
+    characteristics = characteristics_of(lot)
+    rows = read_rows(data, content_type, rows_allowed(lot.sample_size, len(characteristics)))
+    cells, errors = cells_from_rows(rows, characteristics, lot.sample_size)
     result = read_cells(cells, lot.sample_size)
     result.errors[:0] = errors
+    result.errors[:] = bounded(result.errors)
     return result
 
 
