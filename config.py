@@ -21,6 +21,16 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _dev_audit_key() -> str:
+    """A random audit key kept in instance/, so that a development chain verifies across restarts."""
+    path = INSTANCE_DIR / "audit_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -84,8 +94,13 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
     # Where published scorecard PDFs are kept (<folder>/<period>/<file>); default instance/scorecards.
     SCORECARD_PDF_FOLDER = os.environ.get("SCORECARD_PDF_FOLDER") or None
-    # Absolute base for links in e-mails; falls back to the request's host.
+    # Absolute base for links in e-mails. Required in production (a link built from the request's
+    # Host header could point at another site); development falls back to the request's host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # The audit chain's HMAC key and its name, stored with each event; older keys, still needed to
+    # verify older events after a rotation, as "name=key,name=key" (docs/deploy.md).
+    AUDIT_KEY_ID = os.environ.get("AUDIT_KEY_ID", "1")
+    AUDIT_OLD_KEYS = os.environ.get("AUDIT_OLD_KEYS", "")
 
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
@@ -106,12 +121,17 @@ class DevelopmentConfig(Config):
     def SECRET_KEY(self) -> str:  # noqa: N802 - Flask reads upper-case names
         return os.environ.get("SECRET_KEY") or _dev_secret_key()
 
+    @property
+    def AUDIT_KEY(self) -> str:  # noqa: N802 - Flask reads upper-case names
+        return os.environ.get("AUDIT_KEY") or _dev_audit_key()
+
 
 class TestingConfig(Config):
     """Used by the test suite; the database URL comes from the test fixtures."""
 
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
+    AUDIT_KEY = "test-audit-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = sqlalchemy_url(os.environ.get("DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = True
     MAIL_BACKEND = "null"
@@ -133,12 +153,16 @@ class ProductionConfig(Config):
     HSTS = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "AUDIT_KEY")
+
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in self.REQUIRED if not os.environ.get(name)]
         if missing:
             raise RuntimeError("Kensa refuses to start in production without: " + ", ".join(missing))
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(os.environ["DATABASE_URL"])
+        self.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
+        self.AUDIT_KEY = os.environ["AUDIT_KEY"]
 
 
 CONFIGS = {

@@ -20,6 +20,7 @@ ACTION_TEXTS = {
     "user.deactivated": _l("User deactivated"),
     "user.reactivated": _l("User reactivated"),
     "user.signed_in": _l("Signed in"),
+    "user.signed_out": _l("Signed out"),
     "user.password_changed": _l("Password changed"),
     "user.sessions_ended": _l("Sessions ended"),
     "user.password_reset_requested": _l("Password reset requested"),

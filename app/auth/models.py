@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -49,6 +49,8 @@ class User(UserMixin, TenantScoped, TimestampMixin, db.Model):
     # None until the invited user sets a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Deactivated by the brand (an admin): a supplier manager may not reactivate the account.
+    deactivated_by_internal: Mapped[bool] = mapped_column(default=False, server_default=false())
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locale: Mapped[str] = mapped_column(String(10), default="en")

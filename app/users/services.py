@@ -8,7 +8,8 @@ from app.audit.services import record, snapshot
 from app.auth.models import SUPPLIER_ROLES, Role, User, new_session_token
 from app.auth.services import normalise_email, send_invitation
 from app.extensions import db
-from app.rules import RuleError, taken
+from app.rules import RuleError
+from app.tenancy import exists_anywhere
 
 USER_FIELDS = ("email", "name", "role", "supplier_id", "is_active_account")
 
@@ -20,7 +21,9 @@ class UserError(RuleError):
 def invite_user(*, email: str, name: str, role: Role, supplier_id: int | None) -> User:
     """Create an account without a password and e-mail the invitation link."""
     email = normalise_email(email)
-    if taken(User, User.email == email):
+    # Asked across suppliers: a manager's scoped query cannot see another supplier's user, whose
+    # address would then fail the unique constraint (a 500). The answer is the same for any taken one.
+    if exists_anywhere(User.__table__, User.__table__.c.email == email):
         raise UserError(_("A user with this e-mail address already exists."), field="email")
     if (role in SUPPLIER_ROLES) != (supplier_id is not None):
         raise UserError(
@@ -48,12 +51,22 @@ def deactivate_user(user: User, *, acting: User) -> None:
         raise UserError(_("You cannot deactivate your own account."))
     before = snapshot(user, USER_FIELDS)
     user.is_active_account = False
+    user.deactivated_by_internal = acting.is_internal
     user.session_token = new_session_token()
     record("user.deactivated", user, before=before, after=snapshot(user, USER_FIELDS))
 
 
-def reactivate_user(user: User) -> None:
+def can_reactivate(acting: User, user: User) -> bool:
+    """An admin may reactivate anyone; a supplier manager only a colleague whom a supplier manager
+    deactivated, never one whom the brand blocked."""
+    return acting.role == Role.ADMIN or not user.deactivated_by_internal
+
+
+def reactivate_user(user: User, *, acting: User) -> None:
     """Allow the user to sign in again."""
+    if not can_reactivate(acting, user):
+        raise UserError(_("The brand deactivated this account; only its administrator can reactivate it."))
     before = snapshot(user, USER_FIELDS)
     user.is_active_account = True
+    user.deactivated_by_internal = False
     record("user.reactivated", user, before=before, after=snapshot(user, USER_FIELDS))
