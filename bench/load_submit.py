@@ -184,6 +184,8 @@ def server_env(database_url: str, folder: Path) -> dict[str, str]:
     env.update(
         KENSA_CONFIG="production",
         SECRET_KEY=secrets.token_hex(32),
+        AUDIT_KEY=secrets.token_hex(32),
+        PUBLIC_BASE_URL="https://kensa.example",
         DATABASE_URL=database_url,
         MAIL_BACKEND="null",
         FLASK_APP="wsgi",
