@@ -102,6 +102,20 @@ class Config:
     AUDIT_KEY_ID = os.environ.get("AUDIT_KEY_ID", "1")
     AUDIT_OLD_KEYS = os.environ.get("AUDIT_OLD_KEYS", "")
 
+    # Rate limits (Flask-Limiter; app/ratelimit.py), "N per minute;M per hour" strings. Counted in
+    # memory per process unless RATELIMIT_STORAGE_URI names a shared store (production: REDIS_URL).
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "20 per minute;200 per hour")
+    RATELIMIT_FORGOT_PASSWORD = os.environ.get("RATELIMIT_FORGOT_PASSWORD", "5 per minute;30 per hour")
+    RATELIMIT_RESET_PER_EMAIL = os.environ.get("RATELIMIT_RESET_PER_EMAIL", "3 per hour")
+    RATELIMIT_SECOND_FACTOR = os.environ.get("RATELIMIT_SECOND_FACTOR", "10 per minute;60 per hour")
+    # Per user: second-factor codes and e-signature passwords checked.
+    RATELIMIT_CODE_PER_USER = os.environ.get("RATELIMIT_CODE_PER_USER", "5 per minute;30 per hour")
+    RATELIMIT_SIGNATURE = os.environ.get("RATELIMIT_SIGNATURE", "10 per minute;100 per hour")
+    # A forgot-password answer takes at least this long, known address or not (timing tells nothing).
+    PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("PASSWORD_RESET_MIN_SECONDS", "0.25"))
+
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
     PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
@@ -136,6 +150,10 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     MAIL_BACKEND = "null"
     REDIS_URL = None  # tests that queue jobs name their Redis themselves
+    # The suite signs in hundreds of times from one address: the limits are off, and the tests of the
+    # limits build an app with them on (tests/integration/test_rate_limits.py).
+    RATELIMIT_ENABLED = False
+    PASSWORD_RESET_MIN_SECONDS = 0.0
     # Argon2 at full cost would make hundreds of test logins slow; the parameters
     # are still Argon2id, only cheaper.
     ARGON2_TIME_COST = 1
@@ -163,6 +181,9 @@ class ProductionConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(os.environ["DATABASE_URL"])
         self.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
         self.AUDIT_KEY = os.environ["AUDIT_KEY"]
+        # Limits shared by every gunicorn worker: in Redis when there is one.
+        redis = os.environ.get("REDIS_URL")
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or redis or "memory://"
 
 
 CONFIGS = {

@@ -12,7 +12,7 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import badges, clock, i18n, sqlite
+from app import badges, clock, i18n, ratelimit, sqlite
 from config import CONFIGS, Config
 
 
@@ -32,6 +32,7 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per PDF step
     register_extensions(app)
     register_blueprints(app)
+    ratelimit.init(app)
     register_commands(app)
     from app.web import register_request_hooks
 

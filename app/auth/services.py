@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,11 +13,13 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import ratelimit
 from app.audit.services import record
 from app.auth.models import AccountToken, LoginAttempt, TokenPurpose, User, new_session_token
 from app.clock import utcnow
 from app.extensions import db
 from app.outbox.services import absolute_url, queue_email
+from app.rules import RuleError
 from app.security import hash_password, needs_rehash, verify_password
 
 
@@ -88,6 +91,7 @@ def check_signature_password(user: User, password: str, address: str) -> bool:
     """An electronic signature's password check: it counts towards, and respects, the sign-in lockout."""
     if lockout(user.email, address) is not None:
         return False
+    ratelimit.require("RATELIMIT_SIGNATURE", f"user:{user.id}")
     ok = user.is_active_account and verify_password(user.password_hash, password)
     db.session.add(LoginAttempt(email=user.email, address=address, succeeded=ok))
     db.session.flush()
@@ -98,8 +102,11 @@ def current_password_problem(user: User, password: str, address: str) -> str | N
     """Why the "current password" of a change is refused, or None: a wrong guess counts towards the
     sign-in lockout, as a sign-in's would, so that it cannot be guessed without limit."""
     locked_until = lockout(user.email, address)
-    if locked_until is None and check_signature_password(user, password, address):
-        return None
+    try:
+        if locked_until is None and check_signature_password(user, password, address):
+            return None
+    except RuleError as limited:
+        return str(limited)
     locked_until = locked_until or lockout(user.email, address)
     if locked_until is not None:
         return _(
@@ -190,7 +197,16 @@ def send_invitation(user: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this address; silent otherwise."""
+    """E-mail a reset link if an active account has this address; silent otherwise. Either way it takes
+    at least PASSWORD_RESET_MIN_SECONDS, so that the answer's timing does not tell which it was."""
+    started = time.monotonic()
+    try:
+        _send_reset_link(email)
+    finally:
+        time.sleep(max(0.0, current_app.config["PASSWORD_RESET_MIN_SECONDS"] - (time.monotonic() - started)))
+
+
+def _send_reset_link(email: str) -> None:
     user = db.session.scalars(select(User).where(User.email == normalise_email(email))).one_or_none()
     if user is None or not user.is_active_account:
         return
