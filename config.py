@@ -102,6 +102,9 @@ class Config:
     AUDIT_KEY_ID = os.environ.get("AUDIT_KEY_ID", "1")
     AUDIT_OLD_KEYS = os.environ.get("AUDIT_OLD_KEYS", "")
 
+    # A second factor (TOTP) for every reviewer, quality manager and admin; on by default in production.
+    REQUIRE_2FA_INTERNAL = _env_bool("REQUIRE_2FA_INTERNAL", False)
+
     # Rate limits (Flask-Limiter; app/ratelimit.py), "N per minute;M per hour" strings. Counted in
     # memory per process unless RATELIMIT_STORAGE_URI names a shared store (production: REDIS_URL).
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
@@ -169,6 +172,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     HSTS = True
+    REQUIRE_2FA_INTERNAL = _env_bool("REQUIRE_2FA_INTERNAL", True)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     REQUIRED = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "AUDIT_KEY")

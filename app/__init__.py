@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from app.scorecards.routes import bp as scorecards_bp
     from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
+    from app.twofactor.routes import bp as twofactor_bp
     from app.users.routes import bp as users_bp
 
     for bp in (
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         scorecards_bp,
         notifications_bp,
         audit_bp,
+        twofactor_bp,
     ):
         app.register_blueprint(bp)
 

@@ -11,6 +11,7 @@ from app.auth import services, sessions
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from app.forms import ConfirmForm
 from app.security import ANY_ROLE, form_view, public, roles_required
+from app.twofactor import services as twofactor
 from app.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -27,8 +28,10 @@ def login():
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
         if result.user is not None:
-            sessions.start(result.user, second_factor_done=True)
-            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+            due = twofactor.required_for(result.user)
+            sessions.start(result.user, second_factor_done=not due)
+            target = safe_next(request.args.get("next"), url_for("main.home"))
+            return redirect(url_for("twofactor.verify", next=target) if due else target)
         if result.locked_until is not None:
             when = format_datetime(result.locked_until, "short")
             form.form_errors.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, session
+from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -69,4 +69,7 @@ def enforce() -> Response | None:
     if _too_old():
         end()
         return None  # the view now sees an anonymous visitor and asks for sign-in
+    if second_factor_due() and request.endpoint not in GATE_OPEN_ENDPOINTS:
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("twofactor.verify", next=target))
     return None
