@@ -632,8 +632,9 @@ def _orphans(conn: Any) -> list[str]:
     return found
 
 
-def verify_audit_chain(database_url: str) -> tuple[bool, str]:
-    """`flask audit verify`'s check: the hash chain written by concurrent workers still holds."""
+def verify_audit_chain(database_url: str, audit_key: str) -> tuple[bool, str]:
+    """`flask audit verify`'s check: the hash chain written by concurrent workers still holds (under
+    the servers' AUDIT_KEY: the chain is an HMAC)."""
     from app import create_app
     from app.audit.cli import chain_message
     from app.audit.services import verify_chain
@@ -642,6 +643,7 @@ def verify_audit_chain(database_url: str) -> tuple[bool, str]:
 
     config = Config()
     config.SQLALCHEMY_DATABASE_URI = database_url  # type: ignore[attr-defined]
+    config.AUDIT_KEY = audit_key  # type: ignore[attr-defined]
     app = create_app(config)
     with app.app_context():
         try:
@@ -688,7 +690,7 @@ def run_load(
         stop(server)
     log = server.error_log.read_text(errors="replace")
     stored = read_lots(database_url, tag)
-    chain = verify_audit_chain(database_url)
+    chain = verify_audit_chain(database_url, env["AUDIT_KEY"])
     return report(tally, window, kill, stored, log, chain, clients, server.workers, kill_worker)
 
 
