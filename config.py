@@ -21,6 +21,16 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _dev_audit_key() -> str:
+    """A random audit key kept in instance/, so that a development chain verifies across restarts."""
+    path = INSTANCE_DIR / "audit_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -49,6 +59,8 @@ class Config:
     # Idle timeout: the permanent session cookie is refreshed on every request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    # Absolute lifetime of a session from sign-in, however active it is (a copied cookie dies with it).
+    SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
 
     WTF_CSRF_TIME_LIMIT = 3600
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
@@ -82,8 +94,30 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
     # Where published scorecard PDFs are kept (<folder>/<period>/<file>); default instance/scorecards.
     SCORECARD_PDF_FOLDER = os.environ.get("SCORECARD_PDF_FOLDER") or None
-    # Absolute base for links in e-mails; falls back to the request's host.
+    # Absolute base for links in e-mails. Required in production (a link built from the request's
+    # Host header could point at another site); development falls back to the request's host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # The audit chain's HMAC key and its name, stored with each event; older keys, still needed to
+    # verify older events after a rotation, as "name=key,name=key" (docs/deploy.md).
+    AUDIT_KEY_ID = os.environ.get("AUDIT_KEY_ID", "1")
+    AUDIT_OLD_KEYS = os.environ.get("AUDIT_OLD_KEYS", "")
+
+    # A second factor (TOTP) for every reviewer, quality manager and admin; on by default in production.
+    REQUIRE_2FA_INTERNAL = _env_bool("REQUIRE_2FA_INTERNAL", False)
+
+    # Rate limits (Flask-Limiter; app/ratelimit.py), "N per minute;M per hour" strings. Counted in
+    # memory per process unless RATELIMIT_STORAGE_URI names a shared store (production: REDIS_URL).
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "20 per minute;200 per hour")
+    RATELIMIT_FORGOT_PASSWORD = os.environ.get("RATELIMIT_FORGOT_PASSWORD", "5 per minute;30 per hour")
+    RATELIMIT_RESET_PER_EMAIL = os.environ.get("RATELIMIT_RESET_PER_EMAIL", "3 per hour")
+    RATELIMIT_SECOND_FACTOR = os.environ.get("RATELIMIT_SECOND_FACTOR", "10 per minute;60 per hour")
+    # Per user: second-factor codes and e-signature passwords checked.
+    RATELIMIT_CODE_PER_USER = os.environ.get("RATELIMIT_CODE_PER_USER", "5 per minute;30 per hour")
+    RATELIMIT_SIGNATURE = os.environ.get("RATELIMIT_SIGNATURE", "10 per minute;100 per hour")
+    # A forgot-password answer takes at least this long, known address or not (timing tells nothing).
+    PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("PASSWORD_RESET_MIN_SECONDS", "0.25"))
 
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
@@ -104,16 +138,25 @@ class DevelopmentConfig(Config):
     def SECRET_KEY(self) -> str:  # noqa: N802 - Flask reads upper-case names
         return os.environ.get("SECRET_KEY") or _dev_secret_key()
 
+    @property
+    def AUDIT_KEY(self) -> str:  # noqa: N802 - Flask reads upper-case names
+        return os.environ.get("AUDIT_KEY") or _dev_audit_key()
+
 
 class TestingConfig(Config):
     """Used by the test suite; the database URL comes from the test fixtures."""
 
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
+    AUDIT_KEY = "test-audit-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = sqlalchemy_url(os.environ.get("DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = True
     MAIL_BACKEND = "null"
     REDIS_URL = None  # tests that queue jobs name their Redis themselves
+    # The suite signs in hundreds of times from one address: the limits are off, and the tests of the
+    # limits build an app with them on (tests/integration/test_rate_limits.py).
+    RATELIMIT_ENABLED = False
+    PASSWORD_RESET_MIN_SECONDS = 0.0
     # Argon2 at full cost would make hundreds of test logins slow; the parameters
     # are still Argon2id, only cheaper.
     ARGON2_TIME_COST = 1
@@ -129,14 +172,22 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     HSTS = True
+    REQUIRE_2FA_INTERNAL = _env_bool("REQUIRE_2FA_INTERNAL", True)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "AUDIT_KEY")
+
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in self.REQUIRED if not os.environ.get(name)]
         if missing:
             raise RuntimeError("Kensa refuses to start in production without: " + ", ".join(missing))
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(os.environ["DATABASE_URL"])
+        self.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
+        self.AUDIT_KEY = os.environ["AUDIT_KEY"]
+        # Limits shared by every gunicorn worker: in Redis when there is one.
+        redis = os.environ.get("REDIS_URL")
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or redis or "memory://"
 
 
 CONFIGS = {

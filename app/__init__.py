@@ -12,7 +12,7 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import badges, clock, i18n, sqlite
+from app import badges, clock, i18n, ratelimit, sqlite
 from config import CONFIGS, Config
 
 
@@ -33,6 +33,7 @@ def create_app(config: type[Config] | Config | str | None = None) -> Flask:
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per PDF step
     register_extensions(app)
     register_blueprints(app)
+    ratelimit.init(app)
     register_commands(app)
     from app.web import register_request_hooks
 
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     from app.scorecards.routes import bp as scorecards_bp
     from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
+    from app.twofactor.routes import bp as twofactor_bp
     from app.users.routes import bp as users_bp
 
     for bp in (
@@ -153,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
         scorecards_bp,
         notifications_bp,
         audit_bp,
+        twofactor_bp,
     ):
         app.register_blueprint(bp)
 

@@ -17,7 +17,7 @@ import logging
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import event, select
+from sqlalchemy import event, literal, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.db import TenantScoped
@@ -63,6 +63,17 @@ def internal_users(*criteria: Any) -> list[Any]:
 
     query = select(User).where(User.supplier_id.is_(None), *criteria).order_by(User.id)
     return list(db.session.scalars(query.execution_options(**{INTERNAL_ONLY: True})))
+
+
+def exists_anywhere(table: Any, *criteria: Any) -> bool:
+    """Whether any row of `table` matches, across every supplier: a yes or no, never a row.
+
+    A unique column (a user's e-mail) is unique across suppliers, so a service must ask the question
+    beyond the caller's scope before writing; the answer does not say whose row it is. Core on the
+    session's connection, so that the scope's criteria are not added.
+    """
+    query = select(literal(1)).select_from(table).where(*criteria).limit(1)
+    return db.session.connection().execute(query).first() is not None
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app import tenancy
+from app.auth import sessions
 from app.extensions import csrf, db
 from app.security import FORM_CSRF_ATTR
 
@@ -22,14 +23,18 @@ CSP = (
 )
 
 
-def _before_request() -> None:
+def _before_request():  # type: ignore[no-untyped-def]
     session.permanent = True  # the idle timeout is the permanent session's lifetime
+    gate = sessions.enforce()
+    if gate is not None:
+        return gate
     if current_user.is_authenticated and current_user.is_supplier_user:
         tenancy.set_scope(db.session, current_user.supplier_id)
     if request.method not in SAFE_METHODS:
         view = current_app.view_functions.get(request.endpoint or "")
         if not getattr(view, FORM_CSRF_ATTR, False):
             csrf.protect()
+    return None
 
 
 def _commit(response):  # type: ignore[no-untyped-def]
@@ -52,9 +57,20 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if _private(response):
+        # Shared shop-floor PCs: a signed-in page or file must not be kept by the browser or a proxy.
+        headers["Cache-Control"] = "private, no-store"
+        headers.pop("Expires", None)
+        headers.pop("ETag", None)
+        headers.pop("Last-Modified", None)
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def _private(response) -> bool:  # type: ignore[no-untyped-def]
+    """True for what a signed-in user is shown (every page and file but the static assets)."""
+    return request.endpoint != "static" and bool(current_user) and current_user.is_authenticated
 
 
 def _render_error(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -86,5 +102,9 @@ def safe_next(target: str | None, default: str) -> str:
         return default
     parts = urlsplit(urljoin(request.host_url, target))
     if parts.scheme not in {"http", "https"} or parts.netloc != request.host:
+        return default
+    # Joining resolves dot segments: "/.//evil.example/x" becomes the path "//evil.example/x", which a
+    # browser reads as another host. A path of this site starts with exactly one slash.
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
         return default
     return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -185,6 +185,10 @@ def server_env(database_url: str, folder: Path) -> dict[str, str]:
     env.update(
         KENSA_CONFIG="production",
         SECRET_KEY=secrets.token_hex(32),
+        AUDIT_KEY=secrets.token_hex(32),
+        # Every client signs in from 127.0.0.1 at once: more than a per-address limit lets through.
+        RATELIMIT_SIGN_IN="100000 per minute",
+        PUBLIC_BASE_URL="https://kensa.example",
         DATABASE_URL=database_url,
         MAIL_BACKEND="null",
         FLASK_APP="wsgi",
@@ -629,8 +633,9 @@ def _orphans(conn: Any) -> list[str]:
     return found
 
 
-def verify_audit_chain(database_url: str) -> tuple[bool, str]:
-    """`flask audit verify`'s check: the hash chain written by concurrent workers still holds."""
+def verify_audit_chain(database_url: str, audit_key: str) -> tuple[bool, str]:
+    """`flask audit verify`'s check: the hash chain written by concurrent workers still holds (under
+    the servers' AUDIT_KEY: the chain is an HMAC)."""
     from app import create_app
     from app.audit.cli import chain_message
     from app.audit.services import verify_chain
@@ -639,6 +644,7 @@ def verify_audit_chain(database_url: str) -> tuple[bool, str]:
 
     config = Config()
     config.SQLALCHEMY_DATABASE_URI = database_url  # type: ignore[attr-defined]
+    config.AUDIT_KEY = audit_key  # type: ignore[attr-defined]
     app = create_app(config)
     with app.app_context():
         try:
@@ -685,7 +691,7 @@ def run_load(
         stop(server)
     log = server.error_log.read_text(errors="replace")
     stored = read_lots(database_url, tag)
-    chain = verify_audit_chain(database_url)
+    chain = verify_audit_chain(database_url, env["AUDIT_KEY"])
     return report(tally, window, kill, stored, log, chain, clients, server.workers, kill_worker)
 
 

@@ -247,6 +247,9 @@ def serve(label: str, wsgi: str, url: str, folder: Path, workers: int | None) ->
         **os.environ,
         "KENSA_CONFIG": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        "AUDIT_KEY": secrets.token_hex(32),
+        "PUBLIC_BASE_URL": "https://kensa.example",
+        "REQUIRE_2FA_INTERNAL": "0",  # the bench measures pages, not sign-in
         "DATABASE_URL": url,
         "MAIL_BACKEND": "null",
         "GUNICORN_ACCESS_LOG": "/dev/null",

@@ -94,10 +94,15 @@ class QueryLog:
 
 
 def sign_in(client: Any, user_id: int, token: str) -> None:
-    """The reviewer's identity in the client's session, as Flask-Login stores it after sign-in."""
+    """The reviewer's identity in the client's session, as Flask-Login and app.auth.sessions store it."""
+    from app.auth.sessions import SECOND_FACTOR_DONE, SIGNED_IN_AT
+    from app.clock import utcnow
+
     with client.session_transaction() as session:
         session["_user_id"] = f"{user_id}:{token}"
         session["_fresh"] = True
+        session[SIGNED_IN_AT] = utcnow().timestamp()
+        session[SECOND_FACTOR_DONE] = True
 
 
 def get_page(client: Any, url: str) -> str:

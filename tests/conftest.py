@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.auth.models import Role
+from app.auth.sessions import SECOND_FACTOR_DONE, SIGNED_IN_AT
 from app.clock import TestClock, utcnow
 from app.clock import install as install_clock
 from app.demo.certificates import certificate_with_scan
@@ -285,6 +286,8 @@ def login_as(client: FlaskClient, who: factories.Person | None) -> None:
         if who is not None:
             session["_user_id"] = f"{who.id}:{who.session_token}"
             session["_fresh"] = True
+            session[SIGNED_IN_AT] = utcnow().timestamp()
+            session[SECOND_FACTOR_DONE] = True
 
 
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')

@@ -28,6 +28,12 @@ def chain_message(report: ChainReport) -> str:
     before = f"#{report.last_id} at {_utc_text(report)}" if report.last_id else "none"
     if report.reason == "edited":
         detail = "its content no longer matches its hash (the row was changed)."
+    elif report.reason == "unkeyed":
+        detail = "it carries no key after keyed events: it was written behind the application's back."
+    elif report.reason == "unknown_key":
+        detail = (
+            "it names an audit key this server does not hold (a retired key missing from AUDIT_OLD_KEYS?)."
+        )
     elif report.reason == "link":
         detail = (
             "its prev_hash is not the hash of the event before it: "

@@ -29,6 +29,9 @@ class AuditEvent(TenantScoped, db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    # The name of the HMAC key the hash was made with (AUDIT_KEY_ID); None for the events written
+    # before the chain was keyed, which are plain SHA-256 and anchored by the first keyed event.
+    key_id: Mapped[str | None] = mapped_column(String(16))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship(viewonly=True)

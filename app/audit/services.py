@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -52,10 +53,28 @@ class EventContent(Protocol):
     object_id: int | None
     before: Any
     after: Any
+    key_id: str | None
 
 
-def event_hash(event: EventContent) -> str:
-    """SHA-256 over the event's content and the previous hash (the chain link)."""
+def audit_keys() -> dict[str, bytes]:
+    """Every audit key by name: the current one (AUDIT_KEY_ID) and those retired (AUDIT_OLD_KEYS)."""
+    cfg = current_app.config
+    keys = {}
+    for pair in filter(None, (p.strip() for p in cfg.get("AUDIT_OLD_KEYS", "").split(","))):
+        name, _sep, key = pair.partition("=")
+        keys[name.strip()] = key.strip().encode()
+    keys[cfg["AUDIT_KEY_ID"]] = cfg["AUDIT_KEY"].encode()
+    return keys
+
+
+class UnknownKeyError(KeyError):
+    """An event names an audit key that the configuration does not hold."""
+
+
+def event_hash(event: EventContent, keys: dict[str, bytes] | None = None) -> str:
+    """HMAC-SHA-256, under the server's audit key named by the event, of its content and the previous
+    hash (the chain link); plain SHA-256 for an event written before the chain was keyed. Without the
+    key, nobody can recompute the chain after editing a row."""
     content = {
         "prev": event.prev_hash,
         # In UTC whatever the database session's time zone: PostgreSQL reads timestamptz back in its
@@ -69,8 +88,13 @@ def event_hash(event: EventContent) -> str:
         "before": event.before,
         "after": event.after,
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    if event.key_id is None:
+        return hashlib.sha256(canonical).hexdigest()
+    key = (keys if keys is not None else audit_keys()).get(event.key_id)
+    if key is None:
+        raise UnknownKeyError(event.key_id)
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
 
 
 def acting_user_id() -> int | None:
@@ -125,6 +149,7 @@ def record(
         before=before,
         after=after,
         prev_hash=_last_hash(),
+        key_id=current_app.config["AUDIT_KEY_ID"],
     )
     event.hash = event_hash(event)
     db.session.add(event)
@@ -132,7 +157,7 @@ def record(
     return event
 
 
-BreakReason = Literal["edited", "link", "truncated"]
+BreakReason = Literal["edited", "link", "truncated", "unkeyed", "unknown_key"]
 
 
 @dataclass(frozen=True)
@@ -142,7 +167,9 @@ class ChainReport:
     `last_id`, `last_at` and `last_hash` describe the newest event that checked out (the head when the
     chain is intact). `reason` is "edited" (event `broken_id` no longer matches its hash), "link" (its
     prev_hash is not the hash of the event before it: an event before it was deleted, inserted or
-    rewritten) or "truncated" (the expected head hash is no longer in the chain).
+    rewritten), "truncated" (the expected head hash is no longer in the chain), "unkeyed" (an event
+    without a key after keyed ones: written behind the application's back) or "unknown_key" (it names
+    a key the configuration does not hold: add it to AUDIT_OLD_KEYS).
     """
 
     checked: int
@@ -169,7 +196,19 @@ _CHAIN_COLUMNS = (
     AuditEvent.after,
     AuditEvent.prev_hash,
     AuditEvent.hash,
+    AuditEvent.key_id,
 )
+
+
+def _break_of(row: Any, head: str, keys: dict[str, bytes], keyed: bool) -> BreakReason | None:
+    if row.key_id is None and keyed:
+        return "unkeyed"
+    try:
+        if not hmac.compare_digest(event_hash(row, keys), row.hash):
+            return "edited"
+    except UnknownKeyError:
+        return "unknown_key"
+    return "link" if row.prev_hash != head else None
 
 
 def verify_chain(*, expected_hash: str | None = None) -> ChainReport:
@@ -186,13 +225,10 @@ def verify_chain(*, expected_hash: str | None = None) -> ChainReport:
         select(*_CHAIN_COLUMNS).order_by(AuditEvent.id).execution_options(yield_per=VERIFY_BATCH)
     )
     checked, head, last_id, last_at = 0, GENESIS_HASH, None, None
-    found = expected_hash is None
+    found, keyed, keys = expected_hash is None, False, audit_keys()
     for row in rows:
-        reason: BreakReason | None = None
-        if event_hash(row) != row.hash:
-            reason = "edited"
-        elif row.prev_hash != head:
-            reason = "link"
+        reason = _break_of(row, head, keys, keyed)
+        keyed = keyed or row.key_id is not None
         if reason is not None:
             rows.close()
             return ChainReport(checked, last_id, last_at, head, row.id, reason)

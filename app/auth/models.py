@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -63,8 +63,15 @@ class User(UserMixin, TenantScoped, TimestampMixin, db.Model):
     # None until the invited user sets a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Deactivated by the brand (an admin): a supplier manager may not reactivate the account.
+    deactivated_by_internal: Mapped[bool] = mapped_column(default=False, server_default=false())
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # TOTP (RFC 6238): the shared secret (set when enrolment starts), when enrolment finished, and the
+    # last time step accepted, so that a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     locale: Mapped[str] = mapped_column(String(10), default="en")
     timezone: Mapped[str] = mapped_column(String(50), default="UTC")
 
@@ -90,6 +97,10 @@ class User(UserMixin, TenantScoped, TimestampMixin, db.Model):
     @property
     def is_internal(self) -> bool:
         return Role(self.role) in INTERNAL_ROLES
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def has_password(self) -> bool:
@@ -139,3 +150,12 @@ class AccountToken(db.Model):
     user: Mapped[User] = relationship()
 
     __table_args__ = (CheckConstraint(check_in("purpose", TokenPurpose), name="purpose"),)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor (a lost phone); only its SHA-256 is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

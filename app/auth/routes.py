@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from app.auth import services
+from app.auth import services, sessions
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from app.forms import ConfirmForm
-from app.security import ANY_ROLE, form_view, public, roles_required, verify_password
+from app.security import ANY_ROLE, form_view, public, roles_required
+from app.twofactor import services as twofactor
 from app.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -27,8 +28,10 @@ def login():
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
         if result.user is not None:
-            login_user(result.user)
-            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+            due = twofactor.required_for(result.user)
+            sessions.start(result.user, second_factor_done=not due)
+            target = safe_next(request.args.get("next"), url_for("main.home"))
+            return redirect(url_for("twofactor.verify", next=target) if due else target)
         if result.locked_until is not None:
             when = format_datetime(result.locked_until, "short")
             form.form_errors.append(
@@ -52,7 +55,8 @@ def logout():
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("auth/logout.html", form=form)
-    logout_user()
+    services.sign_out(current_user)
+    sessions.end()
     flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
 
@@ -81,7 +85,7 @@ def set_password(token: str):
     form = NewPasswordForm(email=link.user.email, name=link.user.name)
     if form.validate_on_submit():
         user = services.redeem_token(link, form.password.data)
-        logout_user()
+        sessions.end()
         flash(_("Your password is set. Please sign in."), "success")
         return redirect(url_for("auth.login", email=user.email))
     return render_template("auth/set_password.html", form=form, user=link.user)
@@ -102,12 +106,15 @@ def change_password():
     """Change one's own password; every other session ends."""
     form = ChangePasswordForm(email=current_user.email, name=current_user.name)
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.current_password.data):
-            services.set_password(current_user, form.password.data)
-            login_user(current_user._get_current_object())  # keep this session, with the new token
+        user = current_user._get_current_object()
+        address = request.remote_addr or ""
+        problem = services.current_password_problem(user, form.current_password.data, address)
+        if problem is None:
+            services.set_password(user, form.password.data)
+            sessions.keep(user)  # this session goes on, with the new token
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("auth.account"))
-        form.current_password.errors.append(_("This is not your current password."))
+        form.current_password.errors.append(problem)
     return render_template("auth/account.html", form=form, end_form=ConfirmForm())
 
 
@@ -118,6 +125,6 @@ def end_sessions():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.end_all_sessions(current_user)
-    logout_user()
+    sessions.end()
     flash(_("You are signed out on every device."), "success")
     return redirect(url_for("auth.login"))

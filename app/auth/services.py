@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import ratelimit
 from app.audit.services import record
 from app.auth.models import AccountToken, LoginAttempt, TokenPurpose, User, new_session_token
 from app.clock import utcnow
 from app.extensions import db
 from app.outbox.services import absolute_url, queue_email
+from app.rules import RuleError
 from app.security import hash_password, needs_rehash, verify_password
 
 
@@ -87,17 +91,43 @@ def check_signature_password(user: User, password: str, address: str) -> bool:
     """An electronic signature's password check: it counts towards, and respects, the sign-in lockout."""
     if lockout(user.email, address) is not None:
         return False
+    ratelimit.require("RATELIMIT_SIGNATURE", f"user:{user.id}")
     ok = user.is_active_account and verify_password(user.password_hash, password)
     db.session.add(LoginAttempt(email=user.email, address=address, succeeded=ok))
     db.session.flush()
     return ok
 
 
+def current_password_problem(user: User, password: str, address: str) -> str | None:
+    """Why the "current password" of a change is refused, or None: a wrong guess counts towards the
+    sign-in lockout, as a sign-in's would, so that it cannot be guessed without limit."""
+    locked_until = lockout(user.email, address)
+    try:
+        if locked_until is None and check_signature_password(user, password, address):
+            return None
+    except RuleError as limited:
+        return str(limited)
+    locked_until = locked_until or lockout(user.email, address)
+    if locked_until is not None:
+        return _(
+            "Too many wrong passwords. For your safety, this is paused until %(when)s.",
+            when=format_datetime(locked_until, "short"),
+        )
+    return _("This is not your current password.")
+
+
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every other session of the user."""
+    """Store a new password, spend every open e-mailed link, and end every other session of the user."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    _spend_tokens(user)
     record("user.password_changed", user)
+
+
+def sign_out(user: User) -> None:
+    """End the session on the server too: a copy of the cookie no longer works (nor any other session)."""
+    user.session_token = new_session_token()
+    record("user.signed_out", user)
 
 
 def end_all_sessions(user: User) -> None:
@@ -110,17 +140,20 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _spend_tokens(user: User, purpose: TokenPurpose | None = None) -> None:
+    """Mark the user's unused links (of one purpose, or all) as used."""
+    query = select(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+    if purpose is not None:
+        query = query.where(AccountToken.purpose == purpose)
+    now = utcnow()
+    for old in db.session.scalars(query):
+        old.used_at = now
+
+
 def issue_token(user: User, purpose: TokenPurpose) -> str:
     """Create a single-use link token; earlier unused tokens of that purpose are spent."""
     now = utcnow()
-    for old in db.session.scalars(
-        select(AccountToken).where(
-            AccountToken.user_id == user.id,
-            AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None),
-        )
-    ):
-        old.used_at = now
+    _spend_tokens(user, purpose)
     lifetime_key = "INVITATION_LIFETIME" if purpose == TokenPurpose.INVITATION else "PASSWORD_RESET_LIFETIME"
     raw = secrets.token_urlsafe(32)
     db.session.add(
@@ -164,7 +197,16 @@ def send_invitation(user: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this address; silent otherwise."""
+    """E-mail a reset link if an active account has this address; silent otherwise. Either way it takes
+    at least PASSWORD_RESET_MIN_SECONDS, so that the answer's timing does not tell which it was."""
+    started = time.monotonic()
+    try:
+        _send_reset_link(email)
+    finally:
+        time.sleep(max(0.0, current_app.config["PASSWORD_RESET_MIN_SECONDS"] - (time.monotonic() - started)))
+
+
+def _send_reset_link(email: str) -> None:
     user = db.session.scalars(select(User).where(User.email == normalise_email(email))).one_or_none()
     if user is None or not user.is_active_account:
         return

@@ -33,7 +33,7 @@ from app.lots.entry import (
     read_findings,
 )
 from app.lots.models import Finding, Lot, LotAttachment, LotDataset, Measurement
-from app.lots.spreadsheets import cells_from_rows, check_text_encoding, read_rows
+from app.lots.spreadsheets import bounded, cells_from_rows, check_text_encoding, read_rows, rows_allowed
 from app.quality.sampling import CLASSES
 from app.rules import RuleError
 from app.standards.models import Characteristic, DefectCode
@@ -252,10 +252,12 @@ def save_entries(lot: Lot, cells: list[RawCell], findings: list[RawFinding], *, 
 
 def read_upload(lot: Lot, data: bytes, content_type: str) -> ReadResult:
     """Check a data file against the lot: every error by row and column, or the values."""
-    rows = read_rows(data, content_type)
-    cells, errors = cells_from_rows(rows, characteristics_of(lot), lot.sample_size)
+    characteristics = characteristics_of(lot)
+    rows = read_rows(data, content_type, rows_allowed(lot.sample_size, len(characteristics)))
+    cells, errors = cells_from_rows(rows, characteristics, lot.sample_size)
     result = read_cells(cells, lot.sample_size)
     result.errors[:0] = errors
+    result.errors[:] = bounded(result.errors)
     return result
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
 from app.forms import choices, required, text_field
@@ -43,6 +43,13 @@ class LotForm(FlaskForm):
     production_date = DateField(_l("Production date"), validators=[required(_l("Give the production date."))])
     inspection_date = DateField(_l("Inspection date"), validators=[required(_l("Give the inspection date."))])
     inspector_id = SelectField(_l("Inspector"), coerce=int, validators=[required()])
+
+    def validate_lot_number(self, field: StringField) -> None:
+        from app.lots.services import lot_number_problem  # services import the forms' neighbours
+
+        problem = lot_number_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
     def site_and_part(self) -> tuple[int, int]:
         site_id, part_id = (int(x) for x in self.site_part.data.split("-"))

@@ -7,6 +7,7 @@ Every function here is what both a form view and the API call; they raise `RuleE
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -119,6 +120,22 @@ def _check_discontinued(supplier_id: int, part: Part) -> None:
         )
 
 
+# Letters (with their marks: Thai vowels and tones) and digits of any script, spaces and - _ . / #:
+# what lot numbers use, and nothing that could break a line of an e-mail header, a CSV or a file name.
+LOT_NUMBER_SIGNS = frozenset(" -_./#")
+
+
+def lot_number_problem(lot_number: str) -> str | None:
+    """Why a lot number is refused, in words for the inspector; None when it is fine."""
+    fine = all(unicodedata.category(c)[0] in "LMN" or c in LOT_NUMBER_SIGNS for c in lot_number)
+    if fine and lot_number[:1] and unicodedata.category(lot_number[0])[0] in "LN":
+        return None
+    return _(
+        "A lot number may contain letters, digits, spaces and the signs - _ . / # only, "
+        "and must start with a letter or a digit. Type it on one line, as printed on the lot label."
+    )
+
+
 def create_lot(supplier_id: int, data: LotInput, created_by: User) -> Lot:
     """Create a draft lot for an approved (site, part), with the revision in force and its plan."""
     site = db.session.scalars(select(Site).where(Site.id == data.site_id)).one_or_none()
@@ -141,6 +158,9 @@ def create_lot(supplier_id: int, data: LotInput, created_by: User) -> Lot:
     _check_discontinued(supplier_id, part)
     _check_dates(data)
     lot_number = data.lot_number.strip()
+    problem = lot_number_problem(lot_number)
+    if problem:
+        raise RuleError(problem, "lot_number")
     if taken(Lot, Lot.supplier_id == supplier_id, Lot.part_id == part.id, Lot.lot_number == lot_number):
         raise RuleError(
             _("Lot %(number)s of %(part)s already exists.", number=lot_number, part=part.part_number),

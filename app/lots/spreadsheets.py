@@ -11,14 +11,14 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from app.lots.entry import DataRejectedError, EntryError, RawCell, whole_number
+from app.lots.entry import MAX_ERRORS_SHOWN, DataRejectedError, EntryError, RawCell, whole_number
 from app.standards.models import Characteristic, CharacteristicKind
 
 # An .xlsx is a zip of XML: refuse archives that would unpack into too much (zip bombs).
@@ -44,11 +44,40 @@ def _column(index: int, header: str | None = None) -> str:
     return f"{letter} ({header})" if header else letter
 
 
-def read_rows(data: bytes, content_type: str) -> list[Row]:
-    """The file's rows as text; raises DataRejectedError when the file cannot be read at all."""
-    if content_type == "text/csv":
-        return _csv_rows(data)
-    return _xlsx_rows(data)
+# Blank rows (a spreadsheet's trailing empty lines) allowed on top of the rows a lot can use.
+SPARE_ROWS = 100
+
+
+def rows_allowed(sample_size: int, characteristics: int) -> int:
+    """The most rows a file for a lot can need: a header, then one row per value in the long layout
+    (the wide one needs fewer), and a few blank ones. A larger file is refused unread."""
+    return 1 + sample_size * max(1, characteristics) + SPARE_ROWS
+
+
+def read_rows(data: bytes, content_type: str, max_rows: int | None = None) -> list[Row]:
+    """The file's rows as text, read as a stream and stopped past `max_rows`; raises DataRejectedError
+    when the file cannot be read at all or is longer than that."""
+    rows = _csv_rows(data) if content_type == "text/csv" else _xlsx_rows(data)
+    kept: list[Row] = []
+    try:
+        for row in rows:
+            if max_rows is not None and row.number > max_rows:
+                raise _too_long(max_rows)
+            kept.append(row)
+    finally:
+        rows.close()  # closes the workbook when reading stops early
+    return kept
+
+
+def _too_long(max_rows: int) -> DataRejectedError:
+    return DataRejectedError(
+        [],
+        _(
+            "This file has more than %(n)d rows, more than this lot's sample can use. "
+            "Upload only this lot's data, starting from its template.",
+            n=max_rows,
+        ),
+    )
 
 
 def _not_utf8() -> DataRejectedError:
@@ -76,7 +105,7 @@ def check_text_encoding(data: bytes) -> None:
             raise _not_utf8() from None
 
 
-def _csv_rows(data: bytes) -> list[Row]:
+def _csv_rows(data: bytes) -> Generator[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -84,7 +113,8 @@ def _csv_rows(data: bytes) -> list[Row]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [Row(number, cells) for number, cells in enumerate(reader, start=1)]
+    for number, cells in enumerate(reader, start=1):
+        yield Row(number, cells)
 
 
 def _check_archive(data: bytes) -> None:
@@ -108,7 +138,7 @@ def _xlsx_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> list[Row]:
+def _xlsx_rows(data: bytes) -> Generator[Row]:
     _check_archive(data)
     try:
         # Read-only and with formulas kept as text (data_only=False), so that a formula is refused, not
@@ -120,12 +150,25 @@ def _xlsx_rows(data: bytes) -> list[Row]:
         ) from None
     try:
         sheet = workbook["Data"] if "Data" in workbook.sheetnames else workbook.worksheets[0]
-        return [
-            Row(number, [_xlsx_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        # Streamed row by row (read-only mode): the caller stops reading at its row limit.
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield Row(number, [_xlsx_text(value) for value in values])
     finally:
         workbook.close()
+
+
+def bounded(errors: list[EntryError]) -> list[EntryError]:
+    """The first MAX_ERRORS_SHOWN errors, and a last line saying that checking stopped there."""
+    if len(errors) <= MAX_ERRORS_SHOWN:
+        return errors
+    stop = EntryError(
+        _(
+            "Kensa stopped listing problems after the first %(n)d; there are more. "
+            "Correct these, then upload the file again.",
+            n=MAX_ERRORS_SHOWN,
+        )
+    )
+    return [*errors[:MAX_ERRORS_SHOWN], stop]
 
 
 def _is_blank(row: Row) -> bool:
@@ -386,12 +429,12 @@ def xlsx_bytes(rows: Iterator[list[str]], characteristics: Sequence[Characterist
             ]
         )
     info = workbook.create_sheet("Characteristics")
-    info.append([title])
+    info.append([safe_cell(title)])
     info.append(["code", "name", "kind", "unit", "lower limit", "nominal", "upper limit", "class"])
     for c in characteristics:
-        info.append(
-            [c.code, c.name, c.kind, c.unit or "", _num(c.lsl), _num(c.nominal), _num(c.usl), c.defect_class]
-        )
+        # Names and units are typed by people: a spreadsheet must not run "=HYPERLINK(...)" from them.
+        texts = [safe_cell(c.code), safe_cell(c.name), safe_cell(c.kind), safe_cell(c.unit or "")]
+        info.append([*texts, _num(c.lsl), _num(c.nominal), _num(c.usl), safe_cell(c.defect_class)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -31,9 +31,15 @@ def absolute_path(path: str) -> str:
     return (base or "http://127.0.0.1:5000/").rstrip("/") + path
 
 
+def header_text(value: str, limit: int = 200) -> str:
+    """A header value on one line: control characters (CR, LF, ...) become spaces, so that text from
+    a user (a lot number in a subject) cannot end the header and start another (Bcc: ...)."""
+    return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value).split())[:limit]
+
+
 def queue_email(recipient: str, subject: str, body: str) -> OutboxMessage:
     """Write an e-mail to the outbox, in the caller's transaction."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    message = OutboxMessage(recipient=header_text(recipient, 254), subject=header_text(subject), body=body)
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit("deliver_outbox")
@@ -46,8 +52,9 @@ def _send(message: OutboxMessage) -> None:
         print(f"--- e-mail to {message.recipient}: {message.subject}\n{message.body}\n---", flush=True)
     elif backend == "smtp":
         cfg = current_app.config
-        email = EmailMessage()
-        email["From"], email["To"], email["Subject"] = cfg["MAIL_FROM"], message.recipient, message.subject
+        email = EmailMessage()  # its default policy refuses a header value with a line break
+        email["From"], email["To"] = cfg["MAIL_FROM"], message.recipient
+        email["Subject"] = header_text(message.subject)
         email.set_content(message.body)
         with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30) as smtp:
             if cfg["SMTP_STARTTLS"]:
@@ -83,10 +90,15 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
         try:
             _send(message)
         except (OSError, smtplib.SMTPException) as exc:
+            # The server or the network: worth another try, up to MAX_ATTEMPTS.
             log.warning("outbox message %s not delivered: %s", message.id, exc)
             message.last_error = str(exc)
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxStatus.FAILED
+            failed += 1
+        except Exception as exc:  # a message that cannot be built must not stop the queue
+            log.exception("outbox message %s cannot be sent; marked failed", message.id)
+            message.status, message.last_error = OutboxStatus.FAILED, f"{type(exc).__name__}: {exc}"
             failed += 1
         else:
             message.status, message.sent_at = OutboxStatus.SENT, utcnow()

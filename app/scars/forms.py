@@ -17,12 +17,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import LIST_SELECT, choices, required, text_field
 from app.i18n import lazy_gettext as _l
-from app.scars.models import ScarState, Severity, Source, StepState
+from app.scars.models import PROBLEM_MAX_LENGTH, ScarState, Severity, Source, StepState
 
 SEVERITY_LABELS = {
     Severity.CRITICAL: _l("Critical"),
@@ -51,6 +51,9 @@ LOT_ROLE_LABELS = {
     "reopened": _l("reopened the SCAR"),
     "verified": _l("effectiveness check"),
 }
+
+
+_TOO_LONG = _l("Use at most %(max)d characters; attach longer evidence as a file.", max=PROBLEM_MAX_LENGTH)
 
 
 class ScarFilterForm(FlaskForm):
@@ -100,9 +103,12 @@ class ScarForm(FlaskForm):
     title = text_field(_l("Title"), max_length=200)
     problem = TextAreaField(
         _l("Problem statement"),
-        validators=[required(_l("Describe the problem: the requirement, and what was found instead."))],
+        validators=[
+            required(_l("Describe the problem: the requirement, and what was found instead.")),
+            Length(max=PROBLEM_MAX_LENGTH, message=_TOO_LONG),
+        ],
         description=_l("The requirement, what was found instead, how many pieces, and the evidence."),
-        render_kw={"rows": 8, "maxlength": 10000},
+        render_kw={"rows": 8, "maxlength": PROBLEM_MAX_LENGTH},
     )
     # Choices follow the chosen supplier and part; the service refuses lots of another pair.
     lot_ids = SelectMultipleField(

@@ -17,6 +17,9 @@ from app.lots.models import Lot
 from app.parts.models import Part
 from app.suppliers.models import Supplier
 
+# The longest problem statement (the page's textarea says so too): a longer text made a PDF take seconds.
+PROBLEM_MAX_LENGTH = 10_000
+
 
 class Severity(StrEnum):
     CRITICAL = "critical"

@@ -23,6 +23,7 @@ from app.scars import policy
 from app.scars import steps as step_specs
 from app.scars.deadlines import due_dates, policy_for
 from app.scars.models import (
+    PROBLEM_MAX_LENGTH,
     REQUIRES,
     Scar,
     ScarLot,
@@ -81,6 +82,11 @@ def raise_scar(data: ScarInput, by: User) -> Scar:
         raise RuleError(_("Give the SCAR a short title."), "title")
     if not problem:
         raise RuleError(_("Describe the problem: the requirement, and what was found instead."), "problem")
+    if len(problem) > PROBLEM_MAX_LENGTH:
+        raise RuleError(
+            _("Use at most %(max)d characters; attach longer evidence as a file.", max=PROBLEM_MAX_LENGTH),
+            "problem",
+        )
     found = {lot.id: lot for lot in db.session.scalars(select(Lot).where(Lot.id.in_(data.lot_ids)))}
     lots = [found[i] for i in dict.fromkeys(data.lot_ids) if i in found]  # in the order given
     if any(lot.supplier_id != data.supplier_id or lot.part_id != data.part_id for lot in lots):

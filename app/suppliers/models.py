@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import SupplierOwned, TimestampMixin, check_in
@@ -28,6 +28,8 @@ class Supplier(TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(20), default=SupplierStatus.ACTIVE)
     default_language: Mapped[str] = mapped_column(String(10), default="en")
+    # Set by the supplier's manager: every user of the supplier signs in with a second factor.
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     sites: Mapped[list[Site]] = relationship(
         back_populates="supplier", order_by="Site.name", cascade="save-update, merge"

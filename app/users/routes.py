@@ -83,7 +83,12 @@ def _invite(form: TeamInviteForm, supplier_id: int | None, template: str):  # ty
 def detail(user_id: int):
     """One user's account, with the actions the viewer may take."""
     user = get_or_404(User, user_id)
-    return render_template("users/detail.html", user=user, form=ConfirmForm(), role_labels=ROLE_LABELS)
+    return render_template(
+        "users/detail.html",
+        user=user,
+        form=ConfirmForm(),
+        role_labels=ROLE_LABELS,
+    )
 
 
 def _act(user_id: int, action, message: str):  # type: ignore[no-untyped-def]
@@ -108,7 +113,11 @@ def deactivate(user_id: int):
 @roles_required(USER_ADMINS)
 def reactivate(user_id: int):
     """Let a deactivated user sign in again."""
-    return _act(user_id, services.reactivate_user, _("%(name)s can sign in again."))
+    return _act(
+        user_id,
+        lambda u: services.reactivate_user(u, acting=current_user),
+        _("%(name)s can sign in again."),
+    )
 
 
 @bp.route("/users/<int:user_id>/resend-invitation", methods=["POST"])

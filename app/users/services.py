@@ -10,6 +10,8 @@ from app.auth.services import normalise_email, send_invitation
 from app.extensions import db
 from app.rules import RuleError, taken
 from app.security import hash_password
+from app.tenancy import exists_anywhere
+from app.users import policy
 
 USER_FIELDS = ("email", "name", "role", "supplier_id", "is_active_account")
 
@@ -34,7 +36,9 @@ def ensure_user(email: str, name: str, role: Role, supplier_id: int | None, pass
 def invite_user(*, email: str, name: str, role: Role, supplier_id: int | None) -> User:
     """Create an account without a password and e-mail the invitation link."""
     email = normalise_email(email)
-    if taken(User, User.email == email):
+    # Asked across suppliers: a manager's scoped query cannot see another supplier's user, whose
+    # address would then fail the unique constraint (a 500). The answer is the same for any taken one.
+    if exists_anywhere(User.__table__, User.__table__.c.email == email):
         raise UserError(_("A user with this e-mail address already exists."), field="email")
     if (role in SUPPLIER_ROLES) != (supplier_id is not None):
         raise UserError(
@@ -62,12 +66,16 @@ def deactivate_user(user: User, *, acting: User) -> None:
         raise UserError(_("You cannot deactivate your own account."))
     before = snapshot(user, USER_FIELDS)
     user.is_active_account = False
+    user.deactivated_by_internal = acting.is_internal
     user.session_token = new_session_token()
     record("user.deactivated", user, before=before, after=snapshot(user, USER_FIELDS))
 
 
-def reactivate_user(user: User) -> None:
+def reactivate_user(user: User, *, acting: User) -> None:
     """Allow the user to sign in again."""
+    if not policy.can_reactivate(acting, user):
+        raise UserError(_("The brand deactivated this account; only its administrator can reactivate it."))
     before = snapshot(user, USER_FIELDS)
     user.is_active_account = True
+    user.deactivated_by_internal = False
     record("user.reactivated", user, before=before, after=snapshot(user, USER_FIELDS))

@@ -246,6 +246,11 @@ ROUTES: dict[str, Route] = {
     "scorecards.save_targets": Route("POST", lambda w, o: f"/suppliers/{_supplier(w, o)}/targets", QM, True),
     "audit.index": Route("GET", lambda w, o: "/audit", INTERNAL),
     "audit.export": Route("GET", lambda w, o: "/audit/export.csv", INTERNAL),
+    "twofactor.verify": Route("GET", lambda w, o: "/login/code", ALL),
+    "twofactor.recover": Route("GET", lambda w, o: "/login/recovery", ALL),
+    "twofactor.setup": Route("GET", lambda w, o: "/account/two-factor", ALL),
+    "twofactor.reset": Route("POST", lambda w, o: f"/users/{_user(w, o)}/two-factor/reset", ADMIN, True),
+    "twofactor.team": Route("POST", lambda w, o: "/team/two-factor", MANAGER),
     "notifications.index": Route("GET", lambda w, o: "/notifications", ALL),
     "notifications.read_all": Route("POST", lambda w, o: "/notifications/read-all", ALL),
     "notifications.open": Route(

@@ -121,7 +121,11 @@ QUESTIONS: dict[str, Question] = {
     "can_manage_users": Question(_none, ADMIN | MANAGER),
     "can_administer": Question(_none, ADMIN),
     "can_manage_team": Question(_none, MANAGER),
-    "can_send_password_reset": Question(
+    "can_reactivate": Question(
+        lambda w, o: (_user(w, "inspector_a" if o else "inspector_b"),), ADMIN | MANAGER, ADMIN
+    ),
+    "can_reset_second_factor": Question(lambda w, o: (SimpleNamespace(has_second_factor=True, id=0),), ADMIN),
+    "can_end_sessions_of": Question(
         lambda w, o: (_user(w, "inspector_a" if o else "inspector_b"),), ADMIN, ADMIN
     ),
 }
@@ -149,6 +153,15 @@ def test_a_deviation_is_countersigned_by_another_quality_manager_only(app, world
         assert countersign(manager, _deviation_asked_by(world.reviewer.id))
         assert not countersign(manager, _deviation_asked_by(manager.id))
         assert not countersign(manager, None)
+
+
+def test_a_user_whom_the_brand_deactivated_is_reactivated_by_an_admin_only(app, world):
+    with app.app_context():
+        inspector = _user(world, "inspector_a")
+        inspector.deactivated_by_internal = True
+        reactivate = policies.questions()["can_reactivate"]
+        assert not reactivate(_user(world, "manager_a"), inspector)
+        assert reactivate(_user(world, "admin"), inspector)
 
 
 def test_a_released_revision_is_edited_by_nobody(app, world):

@@ -86,8 +86,23 @@ def test_production_refuses_to_start_without_secrets(monkeypatch):
         create_app("production")
 
 
-def test_production_uses_secure_cookies_hsts_and_psycopg(monkeypatch):
+def _production_env(monkeypatch) -> None:
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("DATABASE_URL", "postgres://kensa@db/kensa")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://kensa.example")
+    monkeypatch.setenv("AUDIT_KEY", "a" * 64)
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_BASE_URL", "AUDIT_KEY"])
+def test_f4_f11_production_refuses_to_start_without_a_public_base_url_or_audit_key(monkeypatch, name):
+    _production_env(monkeypatch)
+    monkeypatch.delenv(name)
+    with pytest.raises(RuntimeError, match=name):
+        create_app("production")
+
+
+def test_production_uses_secure_cookies_hsts_and_psycopg(monkeypatch):
+    _production_env(monkeypatch)
     monkeypatch.setenv("DATABASE_URL", "postgres://kensa@db/kensa")
     config = ProductionConfig()
     assert config.SESSION_COOKIE_SECURE and config.HSTS

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 import requests
 from pypdf import PdfReader
@@ -78,7 +79,27 @@ class Browser:
     def __init__(self, base: str, email: str) -> None:
         self.base, self.session = base, requests.Session()
         page = self.get("/login")
-        self.post("/login", page, email=email, password=PASSWORD)
+        response = self.post("/login", page, email=email, password=PASSWORD)
+        if response.headers["Location"].startswith("/login/code"):
+            self.enrol_second_factor()
+
+    def enrol_second_factor(self) -> None:
+        """Production requires a second factor of internal roles: enrol at first sign-in, as a person
+        would with an authenticator app (pyotp computes the code from the key shown as text)."""
+        gated = self.session.get(self.base + "/review", timeout=REQUEST_TIMEOUT, allow_redirects=False)
+        self._carry_cookies()
+        assert gated.status_code == 302 and gated.headers["Location"].startswith("/login/code")
+        page = self.get("/account/two-factor")
+        secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page)
+        token = CSRF_RE.search(page)
+        assert secret and token, "no enrolment form after a reviewer's sign-in"
+        response = self.session.post(
+            self.base + "/account/two-factor",
+            data={"csrf_token": token.group(1), "code": pyotp.TOTP(secret.group(1)).now()},
+            timeout=REQUEST_TIMEOUT,
+        )
+        self._carry_cookies()
+        assert response.status_code == 200 and 'id="recovery-codes"' in response.text, response.text[-2000:]
 
     def get(self, path: str) -> str:
         response = self.session.get(self.base + path, timeout=REQUEST_TIMEOUT)
@@ -155,7 +176,8 @@ def test_supplier_reviewer_and_scorecard_flow_on_the_production_stack(
             inspector.lot(1)
             assert inspector.tally.lots["submitted"] == {LOT}, inspector.tally.lots
 
-            # The reviewer: finds it in the queue, claims it and accepts it with a signature.
+            # The reviewer: enrols a second factor at sign-in (production requires it), finds the lot in the
+            # queue, claims it and accepts it with a signature.
             reviewer = Browser(server.url, "reviewer@brand.example")
             found = re.search(rf'href="(/lots/\d+)">{LOT}<', reviewer.get("/review"))
             assert found, "the submitted lot is not in the review queue"
