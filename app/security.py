@@ -1,7 +1,8 @@
-"""Access declarations for views, password hashing, and the session-token user loader.
+"""Access declarations for views, password hashing, and the form views' CSRF marker.
 
-Every endpoint is declared either `@public` or `@roles_required(...)`; a test
-walks `app.url_map` and fails on any endpoint that is neither.
+Every endpoint is declared either `@public` or `@roles_required(...)`, with the role groups of
+the domains' policies (app/auth/models.py, app/<domain>/policy.py); a test walks `app.url_map`
+and fails on any endpoint that is neither. The session-token user loader is app/auth/loader.py.
 """
 
 from __future__ import annotations
