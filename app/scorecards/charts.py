@@ -17,24 +17,9 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from app.charts import (
-    _CHAR,
-    _INSET,
-    AXIS,
-    GRID,
-    LIMIT,
-    MUTED,
-    SERIES,
-    _clip,
-    _Frame,
-    _n,
-    _polylines,
-    _svg,
-    _text,
-    _ticks,
-    _width,
-)
+from app import svg
 from app.quality.scoring import GRADES, LOWEST_GRADE
+from app.svg import px
 
 WIDTH = 720
 TREND_HEIGHT = 200
@@ -55,16 +40,16 @@ def _count(value: float) -> str:
 
 def _columns(
     left: float, right: float, top: float, bottom: float, low: float, high: float, count: int
-) -> _Frame:
+) -> svg.Frame:
     """A frame whose x(i) is the middle of the i-th of `count` equal columns across [left, right]."""
     half = (right - left) / max(count, 1) / 2
-    return _Frame(left + half - _INSET, right - half + _INSET, top, bottom, low, high, count)
+    return svg.Frame(left + half - svg.INSET, right - half + svg.INSET, top, bottom, low, high, count)
 
 
 def _hline(cls: str, x1: float, x2: float, y: float, colour: str, dash: str = "") -> str:
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
     return (
-        f'<line class="{cls}" x1="{_n(x1)}" y1="{_n(y)}" x2="{_n(x2)}" y2="{_n(y)}" '
+        f'<line class="{cls}" x1="{px(x1)}" y1="{px(y)}" x2="{px(x2)}" y2="{px(y)}" '
         f'stroke="{colour}" stroke-width="1"{dashes}/>'
     )
 
@@ -74,8 +59,8 @@ def _haloed(x: float, y: float, words: str, *, size: int, cls: str, bold: bool =
     weight = ' font-weight="bold"' if bold else ""
     halo = f'{weight} stroke="#ffffff" stroke-width="3" stroke-linejoin="round"'
     return [
-        _text(x, y, words, size=size, anchor="middle", cls=f"{cls}-halo", extra=halo),
-        _text(x, y, words, size=size, anchor="middle", cls=cls, extra=weight),
+        svg.text(x, y, words, size=size, anchor="middle", cls=f"{cls}-halo", extra=halo),
+        svg.text(x, y, words, size=size, anchor="middle", cls=cls, extra=weight),
     ]
 
 
@@ -99,34 +84,40 @@ def _axis_low(scores: list[float]) -> float:
     return max(0.0, min(lowest_floor - 10, math.floor(min(scores) / 10) * 10 - 10))
 
 
-def _grade_bands(frame: _Frame, left: float, right: float) -> list[str]:
+def _grade_bands(frame: svg.Frame, left: float, right: float) -> list[str]:
     """A shaded band per grade with its letter at the right; a labelled gridline at each grade's floor."""
     out: list[str] = []
     for (letter, floor, ceiling), fill in zip(_bands(frame.low), BAND_FILLS, strict=True):
         top, bottom = frame.y(ceiling), frame.y(floor)
         out.append(
-            f'<rect class="chart-band chart-band-{letter.lower()}" x="{_n(left)}" y="{_n(top)}" '
-            f'width="{_n(right - left)}" height="{_n(bottom - top)}" fill="{fill}"/>'
+            f'<rect class="chart-band chart-band-{letter.lower()}" x="{px(left)}" y="{px(top)}" '
+            f'width="{px(right - left)}" height="{px(bottom - top)}" fill="{fill}"/>'
         )
-        out.append(_text(right + 7, (top + bottom) / 2 + 4, letter, size=11, fill=MUTED, cls="chart-grade"))
+        out.append(
+            svg.text(right + 7, (top + bottom) / 2 + 4, letter, size=11, fill=svg.MUTED, cls="chart-grade")
+        )
     for value in (frame.low, *(floor for _letter, floor in GRADES), 100.0):
         edge = value in (frame.low, 100.0)
         y = frame.y(value)
-        out.append(_hline("chart-grid", left, right, y, GRID if edge else AXIS, "" if edge else "3 3"))
-        out.append(_text(left - 5, y + 3.5, f"{value:.0f}", fill=MUTED, anchor="end", cls="chart-y-tick"))
+        out.append(
+            _hline("chart-grid", left, right, y, svg.GRID if edge else svg.AXIS, "" if edge else "3 3")
+        )
+        out.append(
+            svg.text(left - 5, y + 3.5, f"{value:.0f}", fill=svg.MUTED, anchor="end", cls="chart-y-tick")
+        )
     return out
 
 
-def _gap(frame: _Frame, x: float, y: float) -> list[str]:
+def _gap(frame: svg.Frame, x: float, y: float) -> list[str]:
     """A period without a score: a dotted line down its column, and "no data" on a white label."""
     words = _("no data")
-    width = _width(words, 10) * 0.85 + 8
+    width = svg.text_width(words, 10) * 0.85 + 8
     return [
-        f'<line class="chart-gap" x1="{_n(x)}" y1="{_n(frame.top)}" x2="{_n(x)}" '
-        f'y2="{_n(frame.bottom)}" stroke="{MUTED}" stroke-width="1" stroke-dasharray="2 4"/>',
-        f'<rect x="{_n(x - width / 2)}" y="{_n(y - 8)}" width="{_n(width)}" height="15" rx="3" '
-        f'fill="#ffffff" stroke="{GRID}" stroke-width="1"/>',
-        _text(x, y + 3.5, words, fill=MUTED, anchor="middle", cls="chart-no-data"),
+        f'<line class="chart-gap" x1="{px(x)}" y1="{px(frame.top)}" x2="{px(x)}" '
+        f'y2="{px(frame.bottom)}" stroke="{svg.MUTED}" stroke-width="1" stroke-dasharray="2 4"/>',
+        f'<rect x="{px(x - width / 2)}" y="{px(y - 8)}" width="{px(width)}" height="15" rx="3" '
+        f'fill="#ffffff" stroke="{svg.GRID}" stroke-width="1"/>',
+        svg.text(x, y + 3.5, words, fill=svg.MUTED, anchor="middle", cls="chart-no-data"),
     ]
 
 
@@ -140,13 +131,15 @@ def trend_chart(card: Mapping[str, Any]) -> Markup:
     low = _axis_low([score for score in scores if score is not None])
     frame = _columns(left, right, 10.0, TREND_HEIGHT - 26.0, low, 100.0, len(trend))
     body = _grade_bands(frame, left, right)
-    body += _polylines(frame, scores)
+    body += svg.polylines(frame, scores)
     last = len(trend) - 1
     for index, (point, score) in enumerate(zip(trend, scores, strict=True)):
         x, key = frame.x(index), str(point.get("period", ""))
         bold = ' font-weight="bold"' if index == last else ""
         body.append(
-            _text(x, frame.bottom + 16, key, fill=MUTED, anchor="middle", cls="chart-x-label", extra=bold)
+            svg.text(
+                x, frame.bottom + 16, key, fill=svg.MUTED, anchor="middle", cls="chart-x-label", extra=bold
+            )
         )
         if score is None:
             body += _gap(frame, x, frame.y((low + 100) / 2))
@@ -156,7 +149,7 @@ def trend_chart(card: Mapping[str, Any]) -> Markup:
             "%(period)s: score %(score)s, grade %(grade)s", period=key, score=_one_decimal(score), grade=grade
         )
         body.append(
-            f'<circle class="chart-point" cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{SERIES}" '
+            f'<circle class="chart-point" cx="{px(x)}" cy="{px(y)}" r="3.5" fill="{svg.SERIES}" '
             f'stroke="#ffffff" stroke-width="1"><title>{escape(tip)}</title></circle>'
         )
         label = f"{_one_decimal(score)} {grade}".strip()
@@ -168,7 +161,7 @@ def trend_chart(card: Mapping[str, Any]) -> Markup:
         count=len(trend),
         scored=sum(score is not None for score in scores),
     )
-    return _svg(WIDTH, TREND_HEIGHT, title, desc, body)
+    return svg.document(WIDTH, TREND_HEIGHT, title, desc, body)
 
 
 # --- Pareto --------------------------------------------------------------------------------------
@@ -176,7 +169,7 @@ def trend_chart(card: Mapping[str, Any]) -> Markup:
 
 def _count_ticks(maximum: float) -> list[float]:
     """Whole-number ticks from 0 covering the largest count."""
-    ticks, _decimals = _ticks(0.0, maximum, 4)
+    ticks, _decimals = svg.ticks(0.0, maximum, 4)
     whole = [tick for tick in ticks if tick == int(tick)]
     return whole if len(whole) > 1 else [0.0, maximum]
 
@@ -184,13 +177,13 @@ def _count_ticks(maximum: float) -> list[float]:
 def _legend(x: float, y: float) -> list[str]:
     """A bar swatch "Defects found" and a line swatch "Cumulative share"."""
     defects, cumulative = _("Defects found"), _("Cumulative share (right axis)")
-    second = x + 16 + _width(defects, 10) + 18
+    second = x + 16 + svg.text_width(defects, 10) + 18
     return [
-        f'<rect x="{_n(x)}" y="{_n(y - 8)}" width="10" height="9" fill="{BAR}"/>',
-        _text(x + 14, y, defects, fill=MUTED, cls="chart-legend"),
-        _hline("chart-legend-line", second, second + 16, y - 3.5, LIMIT),
-        f'<circle cx="{_n(second + 8)}" cy="{_n(y - 3.5)}" r="2.5" fill="{LIMIT}"/>',
-        _text(second + 21, y, cumulative, fill=MUTED, cls="chart-legend"),
+        f'<rect x="{px(x)}" y="{px(y - 8)}" width="10" height="9" fill="{BAR}"/>',
+        svg.text(x + 14, y, defects, fill=svg.MUTED, cls="chart-legend"),
+        _hline("chart-legend-line", second, second + 16, y - 3.5, svg.LIMIT),
+        f'<circle cx="{px(second + 8)}" cy="{px(y - 3.5)}" r="2.5" fill="{svg.LIMIT}"/>',
+        svg.text(second + 21, y, cumulative, fill=svg.MUTED, cls="chart-legend"),
     ]
 
 
@@ -202,8 +195,8 @@ def pareto_chart(card: Mapping[str, Any]) -> Markup:
     counts = [float(code["count"]) for code in codes]
     ticks = _count_ticks(max(counts))
     tick_texts = [_count(tick) for tick in ticks]
-    left = 10 + max(_width(text, 10) for text in tick_texts)
-    right = WIDTH - 12 - _width("100 %", 10)
+    left = 10 + max(svg.text_width(text, 10) for text in tick_texts)
+    right = WIDTH - 12 - svg.text_width("100 %", 10)
     top, bottom = 30.0, PARETO_HEIGHT - 24.0
     high = max(ticks[-1], max(counts)) * 1.08  # room for the count over the tallest bar
     bars = _columns(left, right, top, bottom, 0.0, high, len(codes))
@@ -212,12 +205,12 @@ def pareto_chart(card: Mapping[str, Any]) -> Markup:
     out = _legend(left, 14.0)
     for tick, text in zip(ticks, tick_texts, strict=True):
         y = bars.y(tick)
-        out.append(_hline("chart-grid", left, right, y, GRID))
-        out.append(_text(left - 5, y + 3.5, text, fill=MUTED, anchor="end", cls="chart-y-tick"))
+        out.append(_hline("chart-grid", left, right, y, svg.GRID))
+        out.append(svg.text(left - 5, y + 3.5, text, fill=svg.MUTED, anchor="end", cls="chart-y-tick"))
     for percent in (0, 25, 50, 75, 100):
         y = shares.y(percent)
-        out.append(_text(right + 5, y + 3.5, f"{percent} %", fill=LIMIT, cls="chart-y2-tick"))
-    chars = max(3, int((column - 4) / (9 * _CHAR)))
+        out.append(svg.text(right + 5, y + 3.5, f"{percent} %", fill=svg.LIMIT, cls="chart-y2-tick"))
+    chars = max(3, int((column - 4) / (9 * svg.CHAR)))
     on_top: list[str] = []  # the counts, drawn over the cumulative line
     for index, (code, count) in enumerate(zip(codes, counts, strict=True)):
         x, y = bars.x(index), bars.y(count)
@@ -229,30 +222,36 @@ def pareto_chart(card: Mapping[str, Any]) -> Markup:
         fill = BAR if code.get("code") else OTHER_BAR
         width = column * 0.62
         out.append(
-            f'<rect class="chart-bar" x="{_n(x - width / 2)}" y="{_n(y)}" width="{_n(width)}" '
-            f'height="{_n(bars.bottom - y)}" fill="{fill}"><title>{escape(tip)}</title></rect>'
+            f'<rect class="chart-bar" x="{px(x - width / 2)}" y="{px(y)}" width="{px(width)}" '
+            f'height="{px(bars.bottom - y)}" fill="{fill}"><title>{escape(tip)}</title></rect>'
         )
         on_top += _haloed(x, y - 4, _count(count), size=9, cls="chart-count")
         out.append(
-            _text(
-                x, bottom + 14, _clip(name, chars), size=9, fill=MUTED, anchor="middle", cls="chart-x-label"
+            svg.text(
+                x,
+                bottom + 14,
+                svg.clip(name, chars),
+                size=9,
+                fill=svg.MUTED,
+                anchor="middle",
+                cls="chart-x-label",
             )
         )
     cumulative = [float(code.get("cumulative") or 0) for code in codes]
     if len(cumulative) > 1:
-        points = " ".join(f"{_n(shares.x(i))},{_n(shares.y(share))}" for i, share in enumerate(cumulative))
+        points = " ".join(f"{px(shares.x(i))},{px(shares.y(share))}" for i, share in enumerate(cumulative))
         out.append(
             f'<polyline class="chart-cumulative-line" points="{points}" fill="none" '
-            f'stroke="{LIMIT}" stroke-width="1.5"/>'
+            f'stroke="{svg.LIMIT}" stroke-width="1.5"/>'
         )
     for index, share in enumerate(cumulative):
         out.append(
-            f'<circle class="chart-cumulative" cx="{_n(shares.x(index))}" cy="{_n(shares.y(share))}" r="2.5" '
-            f'fill="{LIMIT}"><title>{escape(_one_decimal(share) + " %")}</title></circle>'
+            f'<circle class="chart-cumulative" cx="{px(shares.x(index))}" cy="{px(shares.y(share))}" r="2.5" '
+            f'fill="{svg.LIMIT}"><title>{escape(_one_decimal(share) + " %")}</title></circle>'
         )
     out.append(
-        f'<path class="chart-axis" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}V{_n(top)}" '
-        f'fill="none" stroke="{AXIS}" stroke-width="1"/>'
+        f'<path class="chart-axis" d="M{px(left)} {px(top)}V{px(bottom)}H{px(right)}V{px(top)}" '
+        f'fill="none" stroke="{svg.AXIS}" stroke-width="1"/>'
     )
     out += on_top
     title = _("Defect Pareto")
@@ -261,4 +260,4 @@ def pareto_chart(card: Mapping[str, Any]) -> Markup:
         codes=len(codes),
         count=_count(sum(counts)),
     )
-    return _svg(WIDTH, PARETO_HEIGHT, title, desc, out)
+    return svg.document(WIDTH, PARETO_HEIGHT, title, desc, out)

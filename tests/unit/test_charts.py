@@ -13,7 +13,8 @@ import pytest
 import weasyprint
 from defusedxml.ElementTree import fromstring
 
-from app.charts import VIOLATION, ChartTexts, Limits, control_chart
+from app.charts import ChartTexts, Limits, control_chart
+from app.svg import VIOLATION
 
 NS = "{http://www.w3.org/2000/svg}"
 LABELS = [f"CH-2611-{number:03d}" for number in range(1, 9)]
