@@ -15,6 +15,8 @@ from app.lots.entry import MAX_ERRORS_SHOWN
 from app.lots.spreadsheets import rows_allowed, xlsx_bytes
 from tests.integration.test_lots import N, _csv, _good_rows, _import_errors, _xlsx, setup  # noqa: F401
 
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
+
 LIMIT = rows_allowed(N, 3)  # the setup lot: 13 samples, 3 characteristics
 
 

@@ -39,6 +39,8 @@ from app.suppliers.models import Site
 from tests import factories
 from tests.conftest import csrf_token, login_as
 
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
+
 # Lot size 60 at level II is code letter E, n = 13 (ISO 2859-1 Table 1). Normal inspection, Table 2-A
 # (reference z14_normal.csv): E @ 4.0 → n 13, Ac 1, Re 2; E @ 6.5 → n 13, Ac 2, Re 3.
 LOT_SIZE = 60

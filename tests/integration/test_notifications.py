@@ -15,6 +15,8 @@ from app.suppliers.models import Supplier
 from tests import factories
 from tests.conftest import csrf_token, login_as
 
+pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
+
 LOT = {"lot_number": "A-0042", "part_number": "PA-100", "supplier_code": "ALPHA"}
 SUBMITTED = "Lot A-0042 of PA-100 from ALPHA was submitted for review."
 
