@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from flask import Response, stream_with_context
@@ -13,6 +14,17 @@ from app.clock import utcnow
 from app.extensions import db
 
 ROWS_PER_CHUNK = 500
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def safe_cell(value: object) -> str:
+    """A cell for a CSV or XLSX export that a spreadsheet will not run as a formula (OWASP CSV
+    injection): text that starts like a formula, and is not a number, gets a leading quote."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER_RE.match(text):
+        return "'" + text
+    return text
 
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.audit.names import names_records
 from app.db import TenantScoped, TimestampMixin
 from app.extensions import db
 
@@ -20,3 +21,6 @@ class Attachment(TenantScoped, TimestampMixin, db.Model):
     # The file's name on disk: random, so that it says nothing about the content or the uploader.
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+names_records(Attachment, lambda a: a.filename)

@@ -7,7 +7,7 @@ from datetime import UTC
 from typing import Any
 
 from app.audit.texts import describe
-from app.lots.spreadsheets import safe_cell
+from app.downloads import safe_cell
 
 HEADER = (
     "id",

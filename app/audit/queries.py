@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,18 +10,13 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app.attachments.models import Attachment
 from app.audit.models import AuditEvent
+from app.audit.names import NAMERS
 from app.audit.texts import ACTION_TEXTS
 from app.auth.models import User
-from app.certificates.models import CertificateWaiver, SiteCertificate
 from app.extensions import db
-from app.lots.models import Lot
 from app.pagination import Page, page_number
-from app.parts.models import Part, PartApproval
-from app.sampling.models import SwitchingRecord
-from app.standards.models import DefectCode, Standard, StandardRevision
-from app.suppliers.models import Site, Supplier
+from app.suppliers.models import Supplier
 
 HISTORY_LIMIT = 200
 PER_PAGE = 50
@@ -77,54 +72,15 @@ def recent_events(limit: int = 10) -> list[AuditEvent]:
 # --- Readable names of the records events point at -------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Namer:
-    model: Any
-    name: Callable[[Any], str]
-    options: tuple[Any, ...] = ()
-
-
-_NAMERS = {
-    "User": _Namer(User, lambda u: u.name),
-    "Supplier": _Namer(Supplier, lambda s: s.code),
-    "Site": _Namer(Site, lambda s: f"{s.name} ({s.supplier.code})", (joinedload(Site.supplier),)),
-    "Part": _Namer(Part, lambda p: p.part_number),
-    "PartApproval": _Namer(
-        PartApproval,
-        lambda a: f"{a.part.part_number} · {a.site.name}",
-        (joinedload(PartApproval.part), joinedload(PartApproval.site)),
-    ),
-    "StandardRevision": _Namer(
-        StandardRevision,
-        lambda r: f"{r.standard.part.part_number} rev. {r.number}",
-        (joinedload(StandardRevision.standard).joinedload(Standard.part),),
-    ),
-    "DefectCode": _Namer(DefectCode, lambda d: d.code),
-    "SiteCertificate": _Namer(SiteCertificate, lambda c: c.number),
-    "CertificateWaiver": _Namer(
-        CertificateWaiver, lambda w: w.site.name, (joinedload(CertificateWaiver.site),)
-    ),
-    "Attachment": _Namer(Attachment, lambda a: a.filename),
-    "SwitchingRecord": _Namer(
-        SwitchingRecord,
-        lambda r: f"{r.part.part_number} · {r.supplier.code} · {r.defect_class}",
-        (joinedload(SwitchingRecord.part), joinedload(SwitchingRecord.supplier)),
-    ),
-    "Lot": _Namer(Lot, lambda lot: lot.lot_number),
-}
-
-OBJECT_TYPES = tuple(_NAMERS)
-
-
 def object_names(events: Iterable[Any]) -> dict[tuple[str, int], str]:
     """The name of each record the events point at (one query per record type), where still visible."""
     ids_by_type: dict[str, set[int]] = {}
     for event in events:
-        if event.object_type in _NAMERS and event.object_id is not None:
+        if event.object_type in NAMERS and event.object_id is not None:
             ids_by_type.setdefault(event.object_type, set()).add(event.object_id)
     names: dict[tuple[str, int], str] = {}
     for obj_type, ids in ids_by_type.items():
-        namer = _NAMERS[obj_type]
+        namer = NAMERS[obj_type]
         rows = db.session.scalars(
             select(namer.model).options(*namer.options).where(namer.model.id.in_(sorted(ids)))
         )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.audit import queries
 from app.audit.export import HEADER, csv_cells
 from app.audit.forms import AuditFilterForm
+from app.audit.names import NAMERS
 from app.audit.texts import changed_fields, describe, record_label, type_label
 from app.downloads import streamed_csv
 from app.extensions import db
@@ -27,7 +28,7 @@ bp = Blueprint("audit", __name__)
 def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
     suppliers = db.session.execute(select(Supplier.id, Supplier.code).order_by(Supplier.code)).all()
-    types = sorted(((t, type_label(t)) for t in queries.OBJECT_TYPES), key=lambda pair: pair[1])
+    types = sorted(((t, type_label(t)) for t in NAMERS), key=lambda pair: pair[1])
     form.set_choices([(s.id, s.code) for s in suppliers], types)
     form.validate()
     return form

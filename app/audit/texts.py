@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
 from app.i18n import lazy_gettext as _l
-from app.scorecards.texts import KPI_LABELS
 
 # Every action code passed to `record(...)`, and the ones of features on their way in.
 # tests/integration/test_audit.py fails when the source records a code that has no sentence here.
@@ -103,8 +103,6 @@ TYPE_LABELS = {
 }
 
 FIELD_LABELS = {
-    # Scorecard rules and targets are keyed by KPI.
-    **{kpi.value: label for kpi, label in KPI_LABELS.items()},
     "year": _l("Year"),
     "code": _l("Code"),
     "legal_name": _l("Legal name"),
@@ -152,6 +150,12 @@ FIELD_LABELS = {
     "meaning": _l("Signature meaning"),
     "version": _l("Version"),
 }
+
+
+def labels_fields(labels: Mapping[str, Any]) -> None:
+    """A domain names fields of its records that the trail shows (scorecard rules are keyed by KPI)."""
+    FIELD_LABELS.update(labels)
+
 
 VALUE_MAX_CHARS = 120
 

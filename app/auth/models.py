@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit.names import names_records
 from app.clock import utcnow
 from app.db import TenantScoped, TimestampMixin, UTCDateTime, check_in
 from app.extensions import db
@@ -159,3 +160,6 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+names_records(User, lambda u: u.name)

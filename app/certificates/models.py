@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from app.attachments.models import Attachment
+from app.audit.names import names_records
 from app.db import SupplierOwned, TimestampMixin
 from app.extensions import db
 from app.suppliers.models import Site
@@ -41,3 +42,7 @@ class CertificateWaiver(SupplierOwned, TimestampMixin, db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     site: Mapped[Site] = relationship()
+
+
+names_records(SiteCertificate, lambda c: c.number)
+names_records(CertificateWaiver, lambda w: w.site.name, joinedload(CertificateWaiver.site))

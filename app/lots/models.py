@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.attachments.models import Attachment
+from app.audit.names import names_records
 from app.auth.models import User
 from app.clock import utcnow
 from app.db import Measure, SupplierOwned, TimestampMixin, UTCDateTime, check_in
@@ -270,3 +271,6 @@ class LotAttachment(SupplierOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     attachment: Mapped[Attachment] = relationship()
+
+
+names_records(Lot, lambda lot: lot.lot_number)

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from app.downloads import safe_cell
 from app.lots.entry import MAX_ERRORS_SHOWN, DataRejectedError, EntryError, RawCell, whole_number
 from app.standards.models import Characteristic, CharacteristicKind
 
@@ -26,7 +27,6 @@ XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 XLSX_MAX_ENTRIES = 500
 XLSX_MAX_RATIO = 200
 LONG_HEADER = ("sample", "characteristic", "value")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
@@ -378,14 +378,6 @@ def _missing_samples(seen: dict[int, int], sample_size: int) -> list[EntryError]
 
 
 # --- Writing -----------------------------------------------------------------------------------
-
-
-def safe_cell(value: object) -> str:
-    """A cell for a CSV export that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER_RE.match(text):
-        return "'" + text
-    return text
 
 
 def verdict_text(passed: bool | None) -> str:

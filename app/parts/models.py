@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from app.audit.names import names_records
 from app.db import SupplierOwned, TimestampMixin, UTCDateTime
 from app.extensions import db
 from app.suppliers.models import Site, Supplier
@@ -43,3 +44,12 @@ class PartApproval(SupplierOwned, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+names_records(Part, lambda p: p.part_number)
+names_records(
+    PartApproval,
+    lambda a: f"{a.part.part_number} · {a.site.name}",
+    joinedload(PartApproval.part),
+    joinedload(PartApproval.site),
+)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from app.audit.names import names_records
 from app.db import SupplierOwned, TimestampMixin
 from app.extensions import db
 from app.parts.models import Part
@@ -45,3 +46,11 @@ class SwitchingEvent(SupplierOwned, TimestampMixin, db.Model):
     severity_after: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+names_records(
+    SwitchingRecord,
+    lambda r: f"{r.part.part_number} · {r.supplier.code} · {r.defect_class}",
+    joinedload(SwitchingRecord.part),
+    joinedload(SwitchingRecord.supplier),
+)

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from app.downloads import safe_cell
 from app.extensions import db
-from app.lots.spreadsheets import safe_cell
 from app.parts.models import Part
 from app.scars.models import STEPS, Scar, ScarState, ScarStep, Severity, StepSubmission
 from app.suppliers.models import Supplier

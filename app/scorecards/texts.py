@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import format_decimal
 
+from app.audit.texts import labels_fields
 from app.i18n import lazy_gettext as _l
 from app.quality.scoring import Group, Kpi
 from app.scorecards.periods import MONTH, Period
@@ -100,3 +101,7 @@ def kpi_value(kpi: Kpi | str, value: Any) -> str:
     unit = UNITS[kpi]
     number = format_decimal(value, format="#,##0.0")
     return f"{number} {unit}".strip()
+
+
+# The trail describes changed rules and targets by their KPIs' names.
+labels_fields({kpi.value: label for kpi, label in KPI_LABELS.items()})

@@ -7,8 +7,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from app.audit.names import names_records
 from app.db import Measure, TimestampMixin, UTCDateTime, check_in
 from app.extensions import db
 from app.parts.models import Part
@@ -148,3 +149,11 @@ class Characteristic(db.Model):
         CheckConstraint("lsl IS NULL OR usl IS NULL OR lsl < usl", name="limits_ordered"),
         CheckConstraint("kind = 'attribute' OR unit IS NOT NULL", name="variable_has_unit"),
     )
+
+
+names_records(
+    StandardRevision,
+    lambda r: f"{r.standard.part.part_number} rev. {r.number}",
+    joinedload(StandardRevision.standard).joinedload(Standard.part),
+)
+names_records(DefectCode, lambda d: d.code)

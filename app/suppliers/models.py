@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from app.audit.names import names_records
 from app.db import SupplierOwned, TimestampMixin, check_in
 from app.extensions import db
 
@@ -55,3 +56,7 @@ class Site(SupplierOwned, TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+names_records(Supplier, lambda s: s.code)
+names_records(Site, lambda s: f"{s.name} ({s.supplier.code})", joinedload(Site.supplier))

@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 from app.auth.models import User
 from app.certificates.models import SiteCertificate
 from app.clock import utcnow
+from app.downloads import safe_cell
 from app.extensions import db
 from app.lots import data as lot_data
 from app.lots import queries, services
@@ -30,7 +31,6 @@ from app.lots.models import (
     Measurement,
 )
 from app.lots.plans import lot_plan_of
-from app.lots.spreadsheets import safe_cell
 from app.parts.models import Part
 from app.rules import RuleError
 from app.sampling.models import SwitchingRecord
