@@ -75,7 +75,9 @@ test: install-dev debian-test
 # its time from tests/clock.py, so both must pass as they do on the real date.
 FAKETIME := FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
 test-clock: install-dev debian-test
+	@$(FAKETIME) -f '+400d' date '+=== the system clock says %F %T'
 	$(FAKETIME) -f '+400d' $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration
+	@$(FAKETIME) -f '@2027-12-31 23:58:00' date '+=== the system clock says %F %T'
 	$(FAKETIME) -f '@2027-12-31 23:58:00' $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration
 
 messages: install-dev
