@@ -189,6 +189,36 @@ def scar_steps_due(today: date, within_days: int = 7, limit: int = 20) -> list[S
     return [StepDue(i, number, code, state, due, (due - today).days) for i, number, code, state, due in rows]
 
 
+@dataclass(frozen=True)
+class StepToJudge:
+    """A submitted 8D step of a SCAR the reviewer raised: it waits for them to accept or return it."""
+
+    scar_id: int
+    scar_number: str
+    supplier_code: str
+    code: str
+    due_on: date
+
+
+def steps_to_judge(issuer_id: int, limit: int = 10) -> tuple[int, list[StepToJudge]]:
+    """How many submitted steps of open SCARs raised by `issuer_id` wait for a decision, and the
+    earliest due of them: one query, the total counted over every row before the limit."""
+    rows = db.session.execute(
+        select(Scar.id, Scar.number, Supplier.code, ScarStep.code, ScarStep.due_on, func.count().over())
+        .join(ScarStep, ScarStep.scar_id == Scar.id)
+        .join(Supplier, Supplier.id == Scar.supplier_id)
+        .where(
+            Scar.raised_by_id == issuer_id,
+            Scar.state == ScarState.OPEN,
+            ScarStep.state == StepState.SUBMITTED,
+        )
+        .order_by(ScarStep.due_on, Scar.number, ScarStep.code)
+        .limit(limit)
+    ).all()
+    total = int(rows[0][-1]) if rows else 0
+    return total, [StepToJudge(*row[:-1]) for row in rows]
+
+
 def overdue_scars(today: date, limit: int = 5) -> tuple[int, list[OverdueScar]]:
     """How many steps of open SCARs are past their due date and not accepted (submitted ones included),
     and the open SCARs whose earliest overdue step is the most overdue, one row each: one query, the

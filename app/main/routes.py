@@ -55,6 +55,7 @@ def home():
         )
     now = utcnow()
     overdue_steps, most_overdue = figures.overdue_scars(now.date())
+    steps_waiting, steps_to_judge = figures.steps_to_judge(current_user.id)
     overview = figures.suppliers_overview()
     return render_template(
         "main/home_internal.html",
@@ -67,6 +68,8 @@ def home():
         certificate_warnings=figures.certificate_warnings(),
         overdue_steps=overdue_steps,
         most_overdue=most_overdue,
+        steps_waiting=steps_waiting,
+        steps_to_judge=steps_to_judge,
     )
 
 

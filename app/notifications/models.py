@@ -26,6 +26,9 @@ class NotificationKind(StrEnum):
     SCAR_REOPENED = "scar_reopened"
     SCAR_STEP_DUE = "scar_step_due"
     SCAR_OVERDUE = "scar_overdue"
+    SCAR_STEP_SUBMITTED = "scar_step_submitted"
+    SCAR_STEP_RETURNED = "scar_step_returned"
+    SCAR_STEP_ACCEPTED = "scar_step_accepted"
     SCORECARD_PUBLISHED = "scorecard_published"
 
 

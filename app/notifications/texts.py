@@ -47,6 +47,13 @@ SENTENCES: dict[NotificationKind, LazyString] = {
     NotificationKind.SCAR_OVERDUE: _l(
         "SCAR %(scar_number)s (%(supplier_code)s) is overdue: step %(step)s was due on %(due_date)s."
     ),
+    NotificationKind.SCAR_STEP_SUBMITTED: _l(
+        "%(supplier_code)s submitted step %(step)s of SCAR %(scar_number)s: accept it or return it."
+    ),
+    NotificationKind.SCAR_STEP_RETURNED: _l(
+        "Step %(step)s of SCAR %(scar_number)s was returned: answer it again and submit it."
+    ),
+    NotificationKind.SCAR_STEP_ACCEPTED: _l("Step %(step)s of SCAR %(scar_number)s was accepted."),
     NotificationKind.SCORECARD_PUBLISHED: _l(
         "The scorecard of %(supplier_code)s for %(period)s was published."
     ),
@@ -73,4 +80,6 @@ def message_label(kind: str, params: Mapping[str, object]) -> str:
     """What the free-text `message` param is: a rejection's reason, or the sender's message."""
     if kind == NotificationKind.LOT_DECIDED and params.get("decision") == "rejected":
         return _("Reason")
+    if kind in (NotificationKind.SCAR_STEP_RETURNED, NotificationKind.SCAR_STEP_ACCEPTED):
+        return _("Comment")
     return _("Message")

@@ -82,6 +82,12 @@ class ScarFilterForm(FlaskForm):
         validators=[Optional()],
         widget=LIST_SELECT,
     )
+    waiting = SelectField(
+        _l("Waiting for"),
+        choices=choices([("", _l("Anyone")), ("brand", _l("The brand: a step was submitted"))]),
+        validators=[Optional()],
+        widget=LIST_SELECT,
+    )
 
 
 class ScarForm(FlaskForm):

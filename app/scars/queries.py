@@ -34,6 +34,7 @@ class ScarFilters:
     part_id: int | None = None
     severity: str | None = None
     overdue: bool = False
+    waiting_for_brand: bool = False  # a step was submitted and waits to be accepted or returned
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ def _criteria(filters: ScarFilters, today: date) -> list[Any]:
         criteria.append(Scar.severity == filters.severity)
     if filters.overdue:
         criteria.append(_overdue_clause(today))
+    if filters.waiting_for_brand:
+        criteria.append(exists().where(ScarStep.scar_id == Scar.id, ScarStep.state == StepState.SUBMITTED))
     return criteria
 
 

@@ -39,6 +39,7 @@ def index():
         part_id=typed_part_id(form.part),
         severity=form.severity.data or None,
         overdue=form.overdue.data == "yes",
+        waiting_for_brand=form.waiting.data == "brand",
     )
     page = queries.scar_page(filters, request.args.get("page", 1, type=int))
     return render_template(
