@@ -46,6 +46,7 @@ class ChartTexts:
     usl: str = "USL"
     rule: str = "Nelson rule"
     no_data: str = "No data"
+    current: str = "this lot"
     description: str = "Control chart of %(points)d points, %(violations)d with rule violations."
 
 
@@ -231,14 +232,27 @@ def _layout(
     return svg.Frame(left, right, top, bottom, low, high, len(points)), ticks, tick_texts
 
 
-def _highlight(frame: svg.Frame, points: list[float | None], index: int | None) -> list[str]:
-    """A ring around the current lot's point, if it has a value."""
+def _highlight(frame: svg.Frame, points: list[float | None], index: int | None, label: str) -> list[str]:
+    """A ring around the current lot's point, if it has a value, and its label under the ring (above
+    it when the point is in the plot's lower part)."""
     if index is None or not 0 <= index < len(points) or (value := points[index]) is None:
         return []
-    return [
-        f'<circle class="chart-current" cx="{px(frame.x(index))}" cy="{px(frame.y(value))}" r="7.5" '
+    x, y = frame.x(index), frame.y(value)
+    below = y < (frame.top + frame.bottom) / 2
+    ring = (
+        f'<circle class="chart-current" cx="{px(x)}" cy="{px(y)}" r="7.5" '
         f'fill="none" stroke="{svg.CURRENT}" stroke-width="2"/>'
-    ]
+    )
+    text = svg.text(
+        x,
+        y + 20 if below else y - 12,
+        label,
+        size=9,
+        fill=svg.CURRENT,
+        anchor="middle",
+        cls="chart-current-label",
+    )
+    return [ring, text] if label else [ring]
 
 
 def control_chart(
@@ -272,7 +286,7 @@ def control_chart(
     body += [_draw_line(frame, line) for line in lines]
     body += _line_labels(frame, lines, number_format)
     body += svg.x_labels(frame, labels, width)
-    body += _highlight(frame, points, highlight)
+    body += _highlight(frame, points, highlight, texts.current)
     body += svg.polylines(frame, points) + _rule_notes(frame, points, marked)
     body += _markers(frame, points, labels, marked, texts, number_format)
     violations = sum(1 for index in drawn if marked.get(index))

@@ -234,13 +234,19 @@ def p_chart(defectives: Sequence[int], sizes: Sequence[int]) -> PChart:
                 f"defectives[{index}] = {d!r} is not allowed; allowed: 0 to sizes[{index}] = {n}"
             )
     p_bar = sum(defectives) / sum(sizes)
-    half = [3.0 * math.sqrt(p_bar * (1.0 - p_bar) / n) for n in sizes]
+    lcl, ucl = zip(*(p_limits(p_bar, n) for n in sizes), strict=True)
     return PChart(
         p_bar=p_bar,
         proportions=tuple(d / n for d, n in zip(defectives, sizes, strict=True)),
-        lcl=tuple(max(0.0, p_bar - h) for h in half),
-        ucl=tuple(min(1.0, p_bar + h) for h in half),
+        lcl=lcl,
+        ucl=ucl,
     )
+
+
+def p_limits(p_bar: float, n: int) -> tuple[float, float]:
+    """A p chart's limits for a sample of n: p-bar +- 3 sqrt(p-bar (1 - p-bar) / n), within [0, 1]."""
+    half = 3.0 * math.sqrt(p_bar * (1.0 - p_bar) / n)
+    return max(0.0, p_bar - half), min(1.0, p_bar + half)
 
 
 def standardized(points: Sequence[float], center: float, sigmas: float | Sequence[float]) -> list[float]:

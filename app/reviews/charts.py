@@ -11,17 +11,17 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Float, select, type_coerce
 
-from app.charts import ChartTexts, Limits, control_chart
+from app.charts import ChartTexts, Limits, control_chart, four_significant
 from app.extensions import db
 from app.lots.models import Lot, LotDataset, Measurement
-from app.quality import spc
+from app.quality import baseline, spc
 from app.standards.models import Characteristic, CharacteristicKind
 
 RECENT_LOTS = 25
@@ -96,6 +96,7 @@ def _texts() -> ChartTexts:
         usl=_("USL"),
         rule=_("Nelson rule"),
         no_data=_("No data"),
+        current=_("this lot"),
         description=_("Control chart of %(points)d points, %(violations)d with rule violations."),
     )
 
@@ -123,77 +124,128 @@ def _sd(group: Sequence[float]) -> float:
     return math.sqrt(math.fsum((x - mean) ** 2 for x in group) / (len(group) - 1))
 
 
+def _history(count: int, current: int) -> tuple[list[int], bool]:
+    """The lots whose limits the chart may use: those before this one when there are enough of them
+    (does this lot fit the supplier's history?), else every lot shown; and whether it is the former."""
+    before = [i for i in range(count) if i != current]
+    return (before, True) if len(before) >= MIN_HISTORY else (list(range(count)), False)
+
+
+def _basis(labels: Sequence[str], candidates: list[int], left_out: Sequence[int], before: bool) -> str:
+    """Which lots make the limits, in words."""
+    if left_out:
+        left = ", ".join(labels[candidates[i]] for i in left_out)
+        kept = len(candidates) - len(left_out)
+        if before:
+            return _(
+                "limits from the %(kept)d lots before this one without %(left)s, out of control",
+                kept=kept,
+                left=left,
+            )
+        return _("limits from %(kept)d lots without %(left)s, out of control", kept=kept, left=left)
+    if before:
+        return _("limits from the %(lots)d lots before this one", lots=len(candidates))
+    return _("limits from all %(lots)d lots", lots=len(candidates))
+
+
+def _beyond(
+    values: Sequence[float | None], lcl: Sequence[float], ucl: Sequence[float]
+) -> dict[int, list[int]]:
+    """Rule 1, the test that applies to a dispersion chart: the points strictly beyond a limit."""
+    return {i: [1] for i, v in enumerate(values) if v is not None and (v < lcl[i] or v > ucl[i])}
+
+
+def _digits_for(low: float, high: float) -> Callable[[float], str]:
+    """Print values with the decimals that give the limits' spread 3 significant figures
+    (71.0097 and 70.9903, not 71 and 71): labels differ where the chart does."""
+    spread = abs(high - low)
+    if not math.isfinite(spread) or spread == 0:
+        return four_significant
+    decimals = max(0, 2 - math.floor(math.log10(spread)))
+    return lambda value: f"{value:.{decimals}f}"
+
+
 def _chart(
     c: Characteristic, points: Sequence[LotPoint], groups: list[list[float]], current: int
 ) -> ChartView:
     """X̄-R for equal subgroups of 2-25, I-MR for single values, else I-MR of lot means with an S chart.
 
-    The limits come from the lots before this one when there are enough of them (does this lot fit
-    the supplier's history?), else from every lot shown.
+    The limits come from a baseline (app/quality/baseline.py): the lots before this one when there
+    are enough of them, else every lot shown, without those out of control against them.
     """
     labels = [p.lot_number for p in points]
     spec = (_float(c.lsl), _float(c.usl))
     texts = _texts()
     title = f"{c.code} {c.name}"
-    history = [g for i, g in enumerate(groups) if i != current]
-    base = history if len(history) >= MIN_HISTORY else groups
+    candidates, before = _history(len(groups), current)
+    base = [groups[i] for i in candidates]
     sizes = {len(g) for g in groups}
+    count = len(groups)
 
     def location(values: Sequence[float], limits: Limits, marks: dict[int, list[int]], what: str) -> Markup:
+        low, high = limits.lcl, limits.ucl
+        digits = _digits_for(low, high) if isinstance(low, float) and isinstance(high, float) else _six_digits
         return control_chart(
             values, limits, labels=labels, marked=marks, title=f"{title}: {what}", spec=spec,
-            highlight=current, texts=texts, number_format=_six_digits,
+            highlight=current, texts=texts, number_format=digits,
         )  # fmt: skip
 
-    def spread(values: Sequence[float | None], limits: Limits, what: str) -> Markup:
+    def spread(
+        values: Sequence[float | None], limits: Limits, marks: dict[int, list[int]], what: str
+    ) -> Markup:
         return control_chart(
-            values,
-            limits,
-            labels=labels,
-            title=f"{title}: {what}",
-            height=160,
-            highlight=current,
-            texts=texts,
-        )
+            values, limits, labels=labels, marked=marks, title=f"{title}: {what}", height=160,
+            highlight=current, texts=texts,
+        )  # fmt: skip
 
     if sizes == {1}:
         values = [g[0] for g in groups]
-        imr = spc.individuals([g[0] for g in base])
+        found = baseline.individuals_baseline([g[0] for g in base])
+        imr = found.chart
         marks = _marks(spc.nelson(values, imr.center, imr.sigma))
         top = location(values, Limits(imr.center, imr.lcl, imr.ucl), marks, _("individual values (I)"))
         ranges = [None, *(abs(b - a) for a, b in itertools.pairwise(values))]
-        bottom = spread(ranges, Limits(imr.mr_bar, 0.0, imr.mr_ucl), _("moving ranges (MR)"))
+        spread_marks = _beyond(ranges, [0.0] * count, [imr.mr_ucl] * count)
+        bottom = spread(ranges, Limits(imr.mr_bar, 0.0, imr.mr_ucl), spread_marks, _("moving ranges (MR)"))
         kind = _("I-MR chart; σ̂ = MR̄/1.128")
     elif len(sizes) == 1 and 2 <= next(iter(sizes)) <= MAX_TABLE_N:
-        xr = spc.xbar_r(base)
+        found = baseline.xbar_r_baseline(base)
+        xr = found.chart
         means = [_mean(g) for g in groups]
         marks = _marks(spc.nelson(means, xr.center, xr.sigma / math.sqrt(xr.n)))
         top = location(means, Limits(xr.center, xr.lcl, xr.ucl), marks, _("lot means (X-bar)"))
-        bottom = spread(
-            [max(g) - min(g) for g in groups], Limits(xr.r_bar, xr.r_lcl, xr.r_ucl), _("ranges (R)")
-        )
+        ranges = [max(g) - min(g) for g in groups]
+        spread_marks = _beyond(ranges, [xr.r_lcl] * count, [xr.r_ucl] * count)
+        bottom = spread(ranges, Limits(xr.r_bar, xr.r_lcl, xr.r_ucl), spread_marks, _("ranges (R)"))
         kind = _("X̄-R chart, n = %(n)d; σ̂ = R̄/d2", n=xr.n)
     else:
         # Large or unequal samples: an X̄ chart's limits (±3 sigma/√n, sigma within lots) would flag the normal
         # lot-to-lot variation of every lot, so the lot means get an individuals chart (between lots)
         # and the standard deviations an S chart (within lots): the I-MR-S chart.
         means = [_mean(g) for g in groups]
-        imr = spc.individuals([_mean(g) for g in base])
+        bottom, spread_marks = None, {}
+        if min(sizes) >= 2:
+            found = baseline.means_and_sds_baseline(base)
+            imr, sigma = found.chart.means, found.chart.sigma
+            center, lcl, ucl = zip(*(spc.s_limits(sigma, len(g)) for g in groups), strict=True)
+            sds = [_sd(g) for g in groups]
+            spread_marks = _beyond(sds, lcl, ucl)
+            bottom = spread(sds, Limits(center, lcl, ucl), spread_marks, _("standard deviations (S)"))
+        else:
+            found = baseline.individuals_baseline([_mean(g) for g in base])
+            imr = found.chart
         marks = _marks(spc.nelson(means, imr.center, imr.sigma))
         top = location(means, Limits(imr.center, imr.lcl, imr.ucl), marks, _("lot means (individuals chart)"))
-        bottom = None
-        if min(sizes) >= 2:
-            sigma = spc.xbar_s(base).sigma
-            center, lcl, ucl = zip(*(spc.s_limits(sigma, len(g)) for g in groups), strict=True)
-            bottom = spread([_sd(g) for g in groups], Limits(center, lcl, ucl), _("standard deviations (S)"))
         kind = _("I-MR-S chart (between / within lots); σ̂ between = MR̄/1.128 of the lot means")
-    basis = (
-        _("limits from the %(lots)d lots before this one", lots=len(base))
-        if base is history
-        else _("limits from all %(lots)d lots", lots=len(base))
-    )
-    note = _("%(kind)s; %(basis)s.", kind=kind, basis=basis)
-    return ChartView(title=title, svg=top, spread_svg=bottom, note=note, violations=_said(marks, labels))
+    note = _("%(kind)s; %(basis)s.", kind=kind, basis=_basis(labels, candidates, found.left_out, before))
+    said = _said(marks, labels) + _said_spread(spread_marks, labels)
+    return ChartView(title=title, svg=top, spread_svg=bottom, note=note, violations=said)
+
+
+def _said_spread(marks: dict[int, list[int]], labels: Sequence[str]) -> list[str]:
+    return [
+        _("The spread of lot %(lot)s is beyond its control limits.", lot=labels[i]) for i in sorted(marks)
+    ]
 
 
 def _six_digits(value: float) -> str:
@@ -237,18 +289,22 @@ def _p_chart(lot: Lot, points: Sequence[LotPoint]) -> ChartView | None:
     counted = [p for p in points if p.nonconforming is not None]
     if len(counted) < 2:
         return None
-    chart = spc.p_chart([p.nonconforming or 0 for p in counted], [p.sample_size for p in counted])
     labels = [p.lot_number for p in counted]
-    marks: dict[int, list[int]] = {}
-    if 0 < chart.p_bar < 1:
-        # Tests 1-4 only: the zone tests assume near-normal points (NOTES.md §3.3).
-        sigmas = [(chart.p_bar * (1 - chart.p_bar) / p.sample_size) ** 0.5 for p in counted]
-        z = spc.standardized(chart.proportions, chart.p_bar, sigmas)
-        marks = _marks([v for v in spc.nelson(z, 0.0, 1.0) if v.rule <= 4])
     current = next((i for i, p in enumerate(counted) if p.lot_id == lot.id), len(counted) - 1)
+    candidates, before = _history(len(counted), current)
+    found = _p_baseline([counted[i] for i in candidates])
+    p_bar = found.chart.p_bar
+    proportions = [(p.nonconforming or 0) / p.sample_size for p in counted]
+    lcl, ucl = zip(*(spc.p_limits(p_bar, p.sample_size) for p in counted), strict=True)
+    marks: dict[int, list[int]] = {}
+    if 0 < p_bar < 1:
+        # Tests 1-4 only: the zone tests assume near-normal points (NOTES.md §3.3).
+        sigmas = [(p_bar * (1 - p_bar) / p.sample_size) ** 0.5 for p in counted]
+        z = spc.standardized(proportions, p_bar, sigmas)
+        marks = _marks([v for v in spc.nelson(z, 0.0, 1.0) if v.rule <= 4])
     svg = control_chart(
-        chart.proportions,
-        Limits(chart.p_bar, chart.lcl, chart.ucl),
+        proportions,
+        Limits(p_bar, list(lcl), list(ucl)),
         labels=labels,
         marked=marks,
         title=_("Share of nonconforming samples per lot (p-chart)"),
@@ -256,8 +312,12 @@ def _p_chart(lot: Lot, points: Sequence[LotPoint]) -> ChartView | None:
         texts=_texts(),
     )
     note = _(
-        "p̄ = %(p).4f over %(lots)d lots; limits vary with each lot's sample size; Nelson tests 1–4 only.",
-        p=chart.p_bar,
-        lots=len(counted),
+        "p̄ = %(p).4f; %(basis)s; limits vary with each lot's sample size; Nelson tests 1–4 only.",
+        p=p_bar,
+        basis=_basis(labels, candidates, found.left_out, before),
     )
     return ChartView(title=_("Lot nonconformity"), svg=svg, note=note, violations=_said(marks, labels))
+
+
+def _p_baseline(points: Sequence[LotPoint]) -> baseline.Baseline[spc.PChart]:
+    return baseline.p_baseline([p.nonconforming or 0 for p in points], [p.sample_size for p in points])
