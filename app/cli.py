@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.api.cli import tokens
 from app.audit.cli import audit
 from app.auth.models import Role
 from app.auth.passwords import password_problems
@@ -80,5 +81,5 @@ def send_outbox_command(loop: bool, interval: float) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (seed, users, outbox, audit, scar, scorecards, jobs):
+    for group in (seed, users, outbox, audit, scar, scorecards, jobs, tokens):
         app.cli.add_command(group)

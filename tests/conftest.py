@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
+from app.api.tokens import create_token
 from app.auth.models import Role
 from app.auth.sessions import SECOND_FACTOR_DONE, SIGNED_IN_AT
 from app.clock import TestClock, utcnow
@@ -271,11 +272,19 @@ def build_world(app: Flask) -> SimpleNamespace:
         with patch.object(scorecard_subscribers, "notify"):
             month = Period.containing(utcnow().date())
             rows["publication"] = scorecard_services.publish(month, rows["quality_manager"])
+        # An API token per supplier, for the API rows of the matrix (the secrets kept beside the ids).
+        for x in ("a", "b"):
+            rows[f"token_{x}"], rows[f"token_{x}_secret"] = create_token(
+                rows[f"supplier_{x}"].id, "MES", None
+            )
         # The submissions and decisions above e-mailed people; tests start with an empty outbox.
         db.session.execute(delete(OutboxMessage))
         db.session.commit()
         return SimpleNamespace(
-            **{k: factories.person(v) if hasattr(v, "role") else v.id for k, v in rows.items()}
+            **{
+                k: factories.person(v) if hasattr(v, "role") else v if isinstance(v, str) else v.id
+                for k, v in rows.items()
+            }
         )
 
 
