@@ -86,6 +86,22 @@ OPERATIONS = (
         ),
         errors=(401, 422, 429),
     ),
+    Operation(
+        "api.list_scars",
+        "get",
+        "/scars",
+        "The supplier's SCARs, newest first",
+        s.ScarList,
+        query=(("cursor", "string", "The `next_cursor` of the previous page"),),
+        errors=(401, 422, 429),
+    ),
+    Operation(
+        "api.get_scar",
+        "get",
+        "/scars/{scar_id}",
+        "A SCAR with its 8D steps and the brand's comments",
+        s.ScarOut,
+    ),
 )
 
 

@@ -198,3 +198,38 @@ class SavedOut(Model):
     lot_id: int
     values: int
     findings: int
+
+
+# --- SCARs -------------------------------------------------------------------------------------
+
+
+class CommentOut(Model):
+    submission: int
+    decision: str
+    comment: str
+    decided_at: datetime | None
+
+
+class StepOut(Model):
+    code: str
+    state: str
+    due_on: date
+    comments: list[CommentOut] = Field(description="The brand's decisions on the step's submissions")
+
+
+class ScarOut(Model):
+    id: int
+    number: str
+    part_number: str
+    severity: str
+    title: str
+    problem: str
+    state: str
+    issued_on: date
+    closed_at: datetime | None
+    steps: list[StepOut] | None = Field(default=None, description="Only on GET /scars/{scar_id}")
+
+
+class ScarList(Model):
+    items: list[ScarOut]
+    next_cursor: str | None

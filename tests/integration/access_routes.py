@@ -285,4 +285,6 @@ API_ROUTES: dict[str, ApiRoute] = {
     "api.get_lot": ApiRoute("GET", lambda w, o: f"/api/v1/lots/{_lot(w, o)}", True),
     "api.put_measurements": ApiRoute("PUT", lambda w, o: f"/api/v1/lots/{_lot(w, o)}/measurements", True),
     "api.submit_lot": ApiRoute("POST", lambda w, o: f"/api/v1/lots/{_lot(w, o)}/submit", True),
+    "api.list_scars": ApiRoute("GET", lambda w, o: "/api/v1/scars"),
+    "api.get_scar": ApiRoute("GET", lambda w, o: f"/api/v1/scars/{_scar(w, o)}", True),
 }

@@ -232,3 +232,10 @@ def test_the_rate_limit_answers_429_with_retry_after(app, world):
     response = client.get("/api/v1/parts", headers=_auth(world.token_a_secret))
     assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
     assert response.json["status"] == 429
+
+
+def test_scars_are_listed_and_read_with_their_steps(client, world):
+    scars = client.get("/api/v1/scars", headers=_auth(world.token_a_secret)).json["items"]
+    assert [x["id"] for x in scars] == [world.scar_a]
+    scar = client.get(f"/api/v1/scars/{world.scar_a}", headers=_auth(world.token_a_secret)).json
+    assert scar["steps"] and {"code", "state", "due_on", "comments"} <= set(scar["steps"][0])
