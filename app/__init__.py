@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         "scorecards",
         "sampling",
         "standards",
+        "webhooks",
     ):
         importlib.import_module(f"app.{domain}.models")
     from app.api import bp as api_bp

@@ -23,6 +23,7 @@ from app.scorecards.cli import scorecards
 from app.suppliers.models import Supplier
 from app.users.services import ensure_user
 from app.volume.cli import volume_command
+from app.webhooks.cli import webhooks
 
 seed = AppGroup("seed", help="Load data into the database.")
 users = AppGroup("users", help="Manage user accounts.")
@@ -81,5 +82,5 @@ def send_outbox_command(loop: bool, interval: float) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (seed, users, outbox, audit, scar, scorecards, jobs, tokens):
+    for group in (seed, users, outbox, audit, scar, scorecards, jobs, tokens, webhooks):
         app.cli.add_command(group)

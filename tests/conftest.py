@@ -35,6 +35,7 @@ from app.scars import services as scar_services
 from app.scorecards import services as scorecard_services
 from app.scorecards import subscribers as scorecard_subscribers
 from app.scorecards.periods import Period
+from app.webhooks.services import create_webhook
 from config import TestingConfig
 from tests import factories
 from tests.clock import TEST_CLOCK, TEST_START
@@ -276,6 +277,10 @@ def build_world(app: Flask) -> SimpleNamespace:
         for x in ("a", "b"):
             rows[f"token_{x}"], rows[f"token_{x}_secret"] = create_token(
                 rows[f"supplier_{x}"].id, "MES", None
+            )
+            events = ["lot.decided", "lot.returned"]
+            rows[f"webhook_{x}"] = create_webhook(
+                rows[f"supplier_{x}"].id, "https://127.0.0.1/hook", events, None
             )
         # The submissions and decisions above e-mailed people; tests start with an empty outbox.
         db.session.execute(delete(OutboxMessage))

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_PREFIX = "/api/"
 
-from app.api import lots, meta, scars  # noqa: E402,F401  (the views attach themselves to bp)
+from app.api import lots, meta, scars, webhooks  # noqa: E402,F401  (the views attach themselves to bp)

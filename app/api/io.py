@@ -55,6 +55,8 @@ FIELD_POINTERS = {
     "lot_size": "/lot_size",
     "production_date": "/production_date",
     "inspection_date": "/inspection_date",
+    "url": "/url",
+    "events": "/events",
 }
 
 

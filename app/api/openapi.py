@@ -22,7 +22,7 @@ class Operation:
     method: str
     path: str
     summary: str
-    response: type[BaseModel]
+    response: type[BaseModel] | None
     status: int = 200
     body: type[BaseModel] | None = None
     query: tuple[tuple[str, str, str], ...] = ()  # (name, JSON type, description)
@@ -102,6 +102,29 @@ OPERATIONS = (
         "A SCAR with its 8D steps and the brand's comments",
         s.ScarOut,
     ),
+    Operation(
+        "api.create_hook",
+        "post",
+        "/webhooks",
+        "Register a webhook; its signing secret is in this answer only",
+        s.WebhookCreated,
+        201,
+        s.WebhookIn,
+        errors=(401, 409, 422, 429),
+        idempotent=True,
+        headers={"Location": "The webhook's delivery log"},
+    ),
+    Operation(
+        "api.list_hooks", "get", "/webhooks", "The supplier's webhooks", s.WebhookList, errors=(401, 429)
+    ),
+    Operation("api.delete_hook", "delete", "/webhooks/{webhook_id}", "Remove a webhook", None, 204),
+    Operation(
+        "api.hook_deliveries",
+        "get",
+        "/webhooks/{webhook_id}/deliveries",
+        "The webhook's delivery log, newest first",
+        s.DeliveryList,
+    ),
 )
 
 
@@ -145,10 +168,11 @@ ERROR_TEXT = {
 
 
 def _operation(op: Operation) -> dict[str, Any]:
-    success: dict[str, Any] = {
-        "description": op.summary,
-        "content": {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}},
-    }
+    success: dict[str, Any] = {"description": op.summary}
+    if op.response is not None:
+        success["content"] = {
+            "application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}
+        }
     if op.headers:
         success["headers"] = {
             h: {"description": d, "schema": {"type": "string"}} for h, d in op.headers.items()
@@ -170,7 +194,11 @@ def _operation(op: Operation) -> dict[str, Any]:
 @cache
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API."""
-    models = {op.response for op in OPERATIONS} | {op.body for op in OPERATIONS if op.body} | {s.Problem}
+    models = (
+        {op.response for op in OPERATIONS if op.response}
+        | {op.body for op in OPERATIONS if op.body}
+        | {s.Problem}
+    )
     _keys, schemas = models_json_schema(
         [(m, "serialization" if m not in {op.body for op in OPERATIONS} else "validation") for m in models],
         ref_template=REF,

@@ -22,6 +22,8 @@ from app.i18n import lazy_gettext as _l
 from app.rules import RuleError
 from app.security import form_view, roles_required
 from app.suppliers.models import Supplier
+from app.webhooks.models import Webhook
+from app.webhooks.services import deliveries_of
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/tokens")
 
@@ -77,3 +79,14 @@ def revoke(token_id: int):  # type: ignore[no-untyped-def]
         revoke_token(token, current_user)
     flash(_("The token %(name)s no longer works.", name=token.name), "success")
     return redirect(url_for("api_tokens.index"))
+
+
+@bp.route("/webhooks")
+@roles_required(USER_ADMINS)
+def webhooks():  # type: ignore[no-untyped-def]
+    """The delivery log of the webhooks: the supplier's own, or every supplier's for an admin."""
+    if not policy.can_manage_tokens(current_user):
+        abort(403)
+    query = select(Webhook).order_by(Webhook.supplier_id, Webhook.id)
+    hooks = [(hook, deliveries_of(hook, limit=20)) for hook in db.session.scalars(query)]
+    return render_template("api/webhooks.html", hooks=hooks)

@@ -233,3 +233,47 @@ class ScarOut(Model):
 class ScarList(Model):
     items: list[ScarOut]
     next_cursor: str | None
+
+
+# --- Webhooks ----------------------------------------------------------------------------------
+
+WebhookEvent = Literal[
+    "lot.decided", "lot.returned", "scar.issued", "scar.step_decided", "scorecard.published"
+]
+
+
+class WebhookIn(Model):
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=9, max_length=2000)]
+    events: list[WebhookEvent] = Field(min_length=1)
+
+
+class WebhookOut(Model):
+    id: int
+    url: str
+    events: list[str]
+    created_at: datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="The signing secret (Standard Webhooks), shown only in this answer")
+
+
+class WebhookList(Model):
+    items: list[WebhookOut]
+
+
+class DeliveryOut(Model):
+    id: int
+    message_id: str
+    event: str
+    state: str
+    attempts: int
+    created_at: datetime
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    last_status: int | None
+    last_error: str
+
+
+class DeliveryList(Model):
+    items: list[DeliveryOut]
