@@ -89,7 +89,10 @@ def _render_error(error: HTTPException):  # type: ignore[no-untyped-def]
     if is_api_request():
         from app.api.problems import for_status
 
-        return for_status(code)
+        response = for_status(code)
+        if "Allow" in dict(error.get_headers()):
+            response.headers["Allow"] = dict(error.get_headers())["Allow"]
+        return response
     return render_template("errors/error.html", code=code, csrf_failed=isinstance(error, CSRFError)), code
 
 

@@ -91,6 +91,7 @@ def _editable_lot(lot_id: int) -> Lot:
 
 
 def _text(value: str | int | float | bool) -> str:
+    """The value as the grid would have it typed: JSON numbers keep the digits they were sent with."""
     if isinstance(value, bool):
         return "pass" if value else "fail"
     if isinstance(value, float):
@@ -174,6 +175,8 @@ def _after(cursor: str) -> tuple[datetime, int]:
 def list_lots() -> Response:
     """Newest first (by last change, then id), a page at a time; `next_cursor` names the next page."""
     args = request.args
+    if any(not value.isprintable() for value in args.values()):
+        raise ProblemError(problem(422, "Query parameters must not contain control characters."))
     query = select(Lot).options(joinedload(Lot.part), joinedload(Lot.inspector), joinedload(Lot.revision))
     errors = []
     if args.get("state"):

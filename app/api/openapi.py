@@ -130,12 +130,23 @@ OPERATIONS = (
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
-        {"name": name[1:-1], "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        {
+            "name": name[1:-1],
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
+        }
         for name in op.path.split("/")
         if name.startswith("{")
     ]
     params += [
-        {"name": n, "in": "query", "required": False, "schema": {"type": t}, "description": d}
+        {
+            "name": n,
+            "in": "query",
+            "required": False,
+            "schema": {"type": t, "pattern": s.PRINTABLE},
+            "description": d,
+        }
         for n, t, d in op.query
     ]
     if op.idempotent:

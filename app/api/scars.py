@@ -67,7 +67,7 @@ def list_scars() -> Response:
     query = select(Scar).options(joinedload(Scar.part)).order_by(Scar.id.desc())
     cursor = request.args.get("cursor", "")
     if cursor:
-        if not cursor.isdigit():
+        if not cursor.isdigit() or len(cursor) > 10:
             raise ProblemError(
                 problem(
                     422, "Invalid cursor.", [{"pointer": "/cursor", "detail": "Use the next_cursor given."}]

@@ -4,11 +4,26 @@ out, and are the only source of the OpenAPI document's schemas (app/api/openapi.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Inputs never carry control characters (PostgreSQL refuses NUL in text): a pattern says so in the document.
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+MAX_ID = 2_147_483_647  # the database's integer
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def text(min_length: int, max_length: int) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=PRINTABLE
+        ),
+    ]
+
+
+Text = text(1, 200)
 
 
 class Model(BaseModel):
@@ -100,28 +115,28 @@ class RevisionOut(Model):
 
 class LotIn(Model):
     part_number: Text
-    site_id: int
-    lot_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    site_id: Id
+    lot_number: text(1, 40)
     lot_size: int = Field(ge=2, le=10_000_000)
     production_date: date
     inspection_date: date
-    inspector_email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+    inspector_email: text(3, 254)
 
 
 class MeasurementIn(Model):
-    sample: int = Field(ge=1)
-    characteristic: Annotated[str, StringConstraints(min_length=1, max_length=20)]
-    value: str | float | bool = Field(
+    sample: Id
+    characteristic: text(1, 20)
+    value: text(0, 40) | bool | int | float = Field(
         description="A decimal string (its decimals are kept as recorded), a JSON number, or for an "
         "attribute characteristic true (pass) / false (fail) or the words the grid accepts"
     )
 
 
 class FindingIn(Model):
-    defect_code: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    defect_code: text(1, 20)
     zone: Literal["A", "B", "C"] | None = None
-    count: int = Field(default=1, ge=1)
-    sample: int = Field(ge=1)
+    count: int = Field(default=1, ge=1, le=1_000_000)
+    sample: Id
 
 
 class MeasurementsIn(Model):
@@ -243,7 +258,7 @@ WebhookEvent = Literal[
 
 
 class WebhookIn(Model):
-    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=9, max_length=2000)]
+    url: text(9, 2000)
     events: list[WebhookEvent] = Field(min_length=1)
 
 
