@@ -104,21 +104,24 @@ def _text(value: str | int | float | bool) -> str:
 def put_measurements(lot_id: int) -> Response:
     lot = _editable_lot(lot_id)
     given = body(s.MeasurementsIn)
-    by_code = {c.code.upper(): c for c in data.characteristics_of(lot)}
+    by_code = {c.code.upper(): (c, c.id) for c in data.characteristics_of(lot)}
     cells, errors, seen = [], [], set()
     for index, m in enumerate(given.measurements):
-        characteristic = by_code.get(m.characteristic.upper())
-        if characteristic is None:
+        found = by_code.get(m.characteristic.upper())
+        if found is None:
             errors.append(
                 {"pointer": f"/measurements/{index}/characteristic", "detail": "No such characteristic."}
             )
-        elif (m.sample, characteristic.id) in seen:
+            continue
+        key = (m.sample, found[1])
+        if key in seen:
             errors.append(
                 {"pointer": f"/measurements/{index}", "detail": "This sample's value is given twice."}
             )
-        else:
-            seen.add((m.sample, characteristic.id))
-            cells.append(RawCell(m.sample, characteristic, _text(m.value), row=index))
+            continue
+        seen.add(key)
+        value = m.value
+        cells.append(RawCell(m.sample, found[0], value if type(value) is str else _text(value), row=index))
     if errors:
         raise ProblemError(problem(422, "Nothing was saved.", errors))
     findings = [

@@ -124,9 +124,11 @@ class LotIn(Model):
 
 
 class MeasurementIn(Model):
+    # No pattern or stripping here: a lot carries up to hundreds of thousands of these, and neither
+    # field reaches the database as text (the code is looked up, the value parsed by the grid's rules).
     sample: Id
-    characteristic: text(1, 20)
-    value: text(0, 40) | bool | int | float = Field(
+    characteristic: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    value: Annotated[str, StringConstraints(max_length=40)] | bool | int | float = Field(
         description="A decimal string (its decimals are kept as recorded), a JSON number, or for an "
         "attribute characteristic true (pass) / false (fail) or the words the grid accepts"
     )
