@@ -13,7 +13,7 @@ from app.api.tokens import create_token, revoke_token
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
-from app.lots.models import Lot
+from app.lots.models import Lot, LotDataset, Measurement
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.shared_world
@@ -239,3 +239,40 @@ def test_scars_are_listed_and_read_with_their_steps(client, world):
     assert [x["id"] for x in scars] == [world.scar_a]
     scar = client.get(f"/api/v1/scars/{world.scar_a}", headers=_auth(world.token_a_secret)).json
     assert scar["steps"] and {"code", "state", "due_on", "comments"} <= set(scar["steps"][0])
+
+
+def test_a_string_keeps_its_decimals_and_a_number_is_accepted(client, world):
+    lot = _create(client, world).json
+    values = [
+        {"sample": 1, "characteristic": "D1", "value": "10.000"},
+        {"sample": 2, "characteristic": "d1", "value": 10.01},
+    ]
+    response = client.put(
+        f"/api/v1/lots/{lot['id']}/measurements",
+        json={"measurements": values},
+        headers=_auth(world.token_a_secret),
+    )
+    assert response.status_code == 200, response.json
+    places = db.session.scalars(
+        select(Measurement.places)
+        .join(LotDataset, LotDataset.id == Measurement.dataset_id)
+        .where(LotDataset.lot_id == lot["id"])
+        .order_by(Measurement.sample)
+    ).all()
+    assert places == [3, 2]
+
+
+def test_a_bad_finding_is_pointed_at(client, world):
+    lot = _create(client, world).json
+    body = {"measurements": [], "findings": [{"defect_code": "NOPE", "sample": 1}]}
+    response = client.put(
+        f"/api/v1/lots/{lot['id']}/measurements", json=body, headers=_auth(world.token_a_secret)
+    )
+    assert response.status_code == 422
+    assert {e["pointer"] for e in response.json["errors"]} == {"/findings/0"}
+
+
+def test_the_inspector_must_be_an_active_user_of_the_tokens_supplier(client, world):
+    response = _create(client, world, inspector_email=world.inspector_b.email)
+    assert response.status_code == 422
+    assert response.json["errors"][0]["pointer"] == "/inspector_email"
