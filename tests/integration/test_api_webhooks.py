@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
+from app.jobs import tasks
 from app.lots.models import Lot
 from app.reviews import notices
 from app.reviews.services import Decision, decide
@@ -25,6 +26,7 @@ from app.webhooks.models import DeliveryState, WebhookDelivery
 from app.webhooks.signing import sign
 from tests.conftest import login_as
 from tests.factories import PASSWORD
+from tests.integration.test_jobs import queue  # noqa: F401 - the fixture of a test queue on Redis
 
 pytestmark = pytest.mark.shared_world
 
@@ -149,3 +151,11 @@ def test_another_suppliers_webhook_is_not_told(world):
     ).all()
     assert others == [] and len(_pending(world)) == 1
     assert timedelta(0) == services.next_due_in()
+
+
+def test_a_decision_queues_the_delivery_job_once_committed_and_the_job_sends_it(world, queue, monkeypatch):  # noqa: F811
+    _decide(world)
+    assert ("app.jobs.tasks.deliver_webhooks", ()) in [(j.func_name, tuple(j.args)) for j in queue.get_jobs()]
+    monkeypatch.setattr(services.deliver_due, "__defaults__", (lambda url, body, headers: 200,))
+    assert tasks.deliver_webhooks() == 1
+    assert _pending(world)[0].state == DeliveryState.DELIVERED
