@@ -94,6 +94,7 @@ bench: install-dev wrk
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.pages --scales 0.1,1,3
 	$(BIN)/python -m bench.load_submit --kill-worker
+	$(BIN)/python -m bench.api_submit
 	$(BIN)/python -m bench.import_measurements --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 	$(BIN)/python -m bench.evaluate_lot --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 	$(BIN)/python -m bench.review_queue --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
@@ -101,6 +102,7 @@ bench: install-dev wrk
 	$(BIN)/python -m bench.pages --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 	$(BIN)/python -m bench.pages --scales 0.1,1,3 --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 	$(BIN)/python -m bench.load_submit --kill-worker --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
+	$(BIN)/python -m bench.api_submit --database-url "$(KENSA_BENCH_PG_URL)" --if-reachable
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

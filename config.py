@@ -116,6 +116,10 @@ class Config:
     # Per user: second-factor codes and e-signature passwords checked.
     RATELIMIT_CODE_PER_USER = os.environ.get("RATELIMIT_CODE_PER_USER", "5 per minute;30 per hour")
     RATELIMIT_SIGNATURE = os.environ.get("RATELIMIT_SIGNATURE", "10 per minute;100 per hour")
+    # Per API token: an MES posts a lot and its data in a few calls, so this is far above honest use.
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "600 per minute")
+    # Webhook URLs on loopback (a receiver on the same machine): development and tests only.
+    WEBHOOK_ALLOW_LOOPBACK = _env_bool("WEBHOOK_ALLOW_LOOPBACK", True)
     # A forgot-password answer takes at least this long, known address or not (timing tells nothing).
     PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("PASSWORD_RESET_MIN_SECONDS", "0.25"))
 
@@ -174,6 +178,7 @@ class ProductionConfig(Config):
     HSTS = True
     REQUIRE_2FA_INTERNAL = _env_bool("REQUIRE_2FA_INTERNAL", True)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    WEBHOOK_ALLOW_LOOPBACK = False  # never: a webhook must not reach the server's own neighbours
 
     REQUIRED = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "AUDIT_KEY")
 

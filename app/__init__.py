@@ -89,6 +89,8 @@ def register_extensions(app: Flask) -> None:
 def _select_locale() -> str | None:
     if not has_request_context():
         return None  # CLI and jobs: the default locale
+    if request.path.startswith("/api/"):
+        return "en"  # machines read the API's details
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
@@ -110,6 +112,7 @@ def _select_timezone() -> str | None:
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint (importing each domain's models with it)."""
     for domain in (
+        "api",
         "attachments",
         "certificates",
         "lots",
@@ -120,8 +123,11 @@ def register_blueprints(app: Flask) -> None:
         "scorecards",
         "sampling",
         "standards",
+        "webhooks",
     ):
         importlib.import_module(f"app.{domain}.models")
+    from app.api import bp as api_bp
+    from app.api.pages import bp as api_pages_bp
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
@@ -156,6 +162,8 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         audit_bp,
         twofactor_bp,
+        api_bp,
+        api_pages_bp,
     ):
         app.register_blueprint(bp)
 

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.api.cli import tokens
 from app.audit.cli import audit
 from app.auth.models import Role
 from app.auth.passwords import password_problems
@@ -22,6 +23,7 @@ from app.scorecards.cli import scorecards
 from app.suppliers.models import Supplier
 from app.users.services import ensure_user
 from app.volume.cli import volume_command
+from app.webhooks.cli import webhooks
 
 seed = AppGroup("seed", help="Load data into the database.")
 users = AppGroup("users", help="Manage user accounts.")
@@ -80,5 +82,5 @@ def send_outbox_command(loop: bool, interval: float) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (seed, users, outbox, audit, scar, scorecards, jobs):
+    for group in (seed, users, outbox, audit, scar, scorecards, jobs, tokens, webhooks):
         app.cli.add_command(group)

@@ -34,6 +34,7 @@ SUBSCRIBERS = (
     "app.reviews.subscribers",
     "app.scars.subscribers",
     "app.scorecards.subscribers",
+    "app.webhooks.subscribers",  # last: the MES hears of a change once the portal has reacted to it
 )
 
 _handlers: dict[str, list[Handler]] = {name: [] for name in EVENTS}

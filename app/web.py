@@ -24,6 +24,10 @@ CSP = (
 
 
 def _before_request():  # type: ignore[no-untyped-def]
+    if is_api_request():
+        from app.api.auth import authenticate
+
+        return authenticate()  # a Bearer token, never the cookie: no session gate, no CSRF
     session.permanent = True  # the idle timeout is the permanent session's lifetime
     gate = sessions.enforce()
     if gate is not None:
@@ -70,17 +74,35 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
 
 def _private(response) -> bool:  # type: ignore[no-untyped-def]
     """True for what a signed-in user is shown (every page and file but the static assets)."""
+    if is_api_request():
+        return True  # a supplier's data, read with a token
     return request.endpoint != "static" and bool(current_user) and current_user.is_authenticated
+
+
+def is_api_request() -> bool:
+    """True for the JSON API (`/api/…`), which answers problem+json and authenticates by token."""
+    return request.path.startswith("/api/")
 
 
 def _render_error(error: HTTPException):  # type: ignore[no-untyped-def]
     code = error.code or 500
+    if is_api_request():
+        from app.api.problems import for_status
+
+        response = for_status(code)
+        if "Allow" in dict(error.get_headers()):
+            response.headers["Allow"] = dict(error.get_headers())["Allow"]
+        return response
     return render_template("errors/error.html", code=code, csrf_failed=isinstance(error, CSRFError)), code
 
 
 def _server_error(error: Exception):  # type: ignore[no-untyped-def]
     log.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
+    if is_api_request():
+        from app.api.problems import for_status
+
+        return for_status(500)
     return render_template("errors/error.html", code=500, csrf_failed=False), 500
 
 
@@ -89,7 +111,7 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(_before_request)
     app.after_request(_commit)
     app.after_request(_security_headers)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 401, 403, 404, 405, 413, 415, 429):
         app.register_error_handler(code, _render_error)
     app.register_error_handler(500, _server_error)
 

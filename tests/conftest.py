@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
+from app.api.tokens import create_token
 from app.auth.models import Role
 from app.auth.sessions import SECOND_FACTOR_DONE, SIGNED_IN_AT
 from app.clock import TestClock, utcnow
@@ -34,6 +35,7 @@ from app.scars import services as scar_services
 from app.scorecards import services as scorecard_services
 from app.scorecards import subscribers as scorecard_subscribers
 from app.scorecards.periods import Period
+from app.webhooks.services import create_webhook
 from config import TestingConfig
 from tests import factories
 from tests.clock import TEST_CLOCK, TEST_START
@@ -271,11 +273,23 @@ def build_world(app: Flask) -> SimpleNamespace:
         with patch.object(scorecard_subscribers, "notify"):
             month = Period.containing(utcnow().date())
             rows["publication"] = scorecard_services.publish(month, rows["quality_manager"])
+        # An API token per supplier, for the API rows of the matrix (the secrets kept beside the ids).
+        for x in ("a", "b"):
+            rows[f"token_{x}"], rows[f"token_{x}_secret"] = create_token(
+                rows[f"supplier_{x}"].id, "MES", None
+            )
+            events = ["lot.decided", "lot.returned"]
+            rows[f"webhook_{x}"] = create_webhook(
+                rows[f"supplier_{x}"].id, "https://127.0.0.1/hook", events, None
+            )
         # The submissions and decisions above e-mailed people; tests start with an empty outbox.
         db.session.execute(delete(OutboxMessage))
         db.session.commit()
         return SimpleNamespace(
-            **{k: factories.person(v) if hasattr(v, "role") else v.id for k, v in rows.items()}
+            **{
+                k: factories.person(v) if hasattr(v, "role") else v if isinstance(v, str) else v.id
+                for k, v in rows.items()
+            }
         )
 
 

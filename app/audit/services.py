@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -104,6 +104,12 @@ def acting_user_id() -> int | None:
     return None
 
 
+def api_token_named() -> dict[str, Any] | None:
+    """The API token of this request, named in every audit event it causes (None: not an API call)."""
+    token = g.get("api_token") if has_request_context() else None
+    return None if token is None else {"id": token.id, "name": token.name}
+
+
 def _owner_of(obj: Any) -> int | None:
     if isinstance(obj, Supplier):
         return obj.id
@@ -139,6 +145,9 @@ def record(
     """Append an audit event for `obj` (flushes so that new rows have their id)."""
     if obj is not None and getattr(obj, "id", None) is None:
         db.session.flush()
+    via = api_token_named()
+    if via is not None:
+        after = {**(after or {}), "api_token": via}
     event = AuditEvent(
         created_at=utcnow(),
         actor_id=actor_id if actor_id is not None else acting_user_id(),

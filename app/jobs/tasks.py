@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from flask import Flask, has_app_context
 
@@ -70,3 +71,20 @@ def deliver_outbox() -> int:
         if failed:
             raise RuntimeError(f"{failed} e-mail messages not delivered yet ({total} sent); retrying later")
         return total
+
+
+def deliver_webhooks() -> int:
+    """Send the webhook deliveries that are due; when retries remain, queue this job again for the
+    soonest of them (the worker's scheduler runs it then: exponential backoff per delivery)."""
+    from app.jobs.queue import job_queue, redis_connection
+    from app.webhooks.services import deliver_due, next_due_in
+
+    with job_context():
+        delivered, _failed = deliver_due()
+        wait = next_due_in()
+        connection = redis_connection()
+        if wait is not None and connection is not None:
+            job_queue(connection).enqueue_in(
+                max(wait, timedelta(seconds=1)), "app.jobs.tasks.deliver_webhooks"
+            )
+        return delivered

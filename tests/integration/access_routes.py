@@ -81,6 +81,8 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.forgot_password",
     "auth.set_password",
+    "api.openapi",
+    "api.reference",
 }
 
 ROUTES: dict[str, Route] = {
@@ -256,4 +258,42 @@ ROUTES: dict[str, Route] = {
     "notifications.open": Route(
         "POST", lambda w, o: f"/notifications/{_notification(w, o)}/open", ALL, user_bound=True
     ),
+    "api_tokens.index": Route("GET", lambda w, o: "/tokens", USER_ADMINS),
+    "api_tokens.webhooks": Route("GET", lambda w, o: "/tokens/webhooks", USER_ADMINS),
+    "api_tokens.revoke": Route(
+        "POST", lambda w, o: f"/tokens/{_pick(w, o, 'token_a', 'token_b')}/revoke", USER_ADMINS, True
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """An API route, called with supplier A's token: `url(w, True)` names A's ids, `url(w, False)` B's
+    (a 404). A route without ids has `tenant_bound` False."""
+
+    method: str
+    url: Callable[[SimpleNamespace, bool], str]
+    tenant_bound: bool = False
+
+
+API_ROUTES: dict[str, ApiRoute] = {
+    "api.parts": ApiRoute("GET", lambda w, o: "/api/v1/parts"),
+    "api.revision": ApiRoute(
+        "GET", lambda w, o: f"/api/v1/revisions/{_pick(w, o, 'revision_a', 'revision_b')}", True
+    ),
+    "api.create_lot": ApiRoute("POST", lambda w, o: "/api/v1/lots"),
+    "api.list_lots": ApiRoute("GET", lambda w, o: "/api/v1/lots"),
+    "api.get_lot": ApiRoute("GET", lambda w, o: f"/api/v1/lots/{_lot(w, o)}", True),
+    "api.put_measurements": ApiRoute("PUT", lambda w, o: f"/api/v1/lots/{_lot(w, o)}/measurements", True),
+    "api.submit_lot": ApiRoute("POST", lambda w, o: f"/api/v1/lots/{_lot(w, o)}/submit", True),
+    "api.create_hook": ApiRoute("POST", lambda w, o: "/api/v1/webhooks"),
+    "api.list_hooks": ApiRoute("GET", lambda w, o: "/api/v1/webhooks"),
+    "api.delete_hook": ApiRoute(
+        "DELETE", lambda w, o: f"/api/v1/webhooks/{_pick(w, o, 'webhook_a', 'webhook_b')}", True
+    ),
+    "api.hook_deliveries": ApiRoute(
+        "GET", lambda w, o: f"/api/v1/webhooks/{_pick(w, o, 'webhook_a', 'webhook_b')}/deliveries", True
+    ),
+    "api.list_scars": ApiRoute("GET", lambda w, o: "/api/v1/scars"),
+    "api.get_scar": ApiRoute("GET", lambda w, o: f"/api/v1/scars/{_scar(w, o)}", True),
 }

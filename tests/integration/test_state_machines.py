@@ -57,6 +57,7 @@ def test_lot_and_step_states_change_only_in_their_state_machines():
     allowed = {APP_DIR / "lots" / "states.py", APP_DIR / "scars" / "states.py"}
     # Other `.state` attributes (SCARs, revisions, deviations, switching records) have no machine here.
     others = {
+        "webhooks/services.py",  # a webhook delivery's state (pending, delivered, failed)
         "scars/effectiveness.py",
         "standards/services.py",
         "reviews/services.py",
@@ -143,6 +144,7 @@ def test_lot_decided_reaches_switching_then_the_supplier_then_the_scars():
         "app.sampling.subscribers.advance_switching",
         "app.reviews.subscribers.tell_supplier_decided",
         "app.scars.subscribers.count_for_effectiveness",
+        "app.webhooks.subscribers.lot_decided",  # last: the MES hears once the portal has reacted
     ]
 
 

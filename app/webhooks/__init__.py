@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks): what the brand decided, told to the supplier's MES."""
