@@ -1,7 +1,7 @@
 """8D steps notify: submitted (to the issuer), returned and accepted (to the supplier's people)
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 07:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
