@@ -16,12 +16,18 @@ from typing import Any
 class RecordNamer:
     model: Any
     name: Callable[[Any], str]
-    options: tuple[Any, ...] = ()  # loader options that the name needs (joinedload of a parent)
+    options: Callable[[], tuple[Any, ...]]  # the loader options the name needs (joinedload of a parent)
 
 
 NAMERS: dict[str, RecordNamer] = {}
 
 
-def names_records(model: Any, name: Callable[[Any], str], *options: Any) -> None:
-    """Name the audit events' records of `model` (by its class name) with `name(row)`."""
+def names_records(
+    model: Any, name: Callable[[Any], str], options: Callable[[], tuple[Any, ...]] = tuple
+) -> None:
+    """Name the audit events' records of `model` (by its class name) with `name(row)`.
+
+    `options` builds the loader options when the trail reads: built at import, a `joinedload`
+    would configure the mappers before every domain's models exist.
+    """
     NAMERS[model.__name__] = RecordNamer(model, name, options)

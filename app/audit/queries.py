@@ -82,7 +82,7 @@ def object_names(events: Iterable[Any]) -> dict[tuple[str, int], str]:
     for obj_type, ids in ids_by_type.items():
         namer = NAMERS[obj_type]
         rows = db.session.scalars(
-            select(namer.model).options(*namer.options).where(namer.model.id.in_(sorted(ids)))
+            select(namer.model).options(*namer.options()).where(namer.model.id.in_(sorted(ids)))
         )
         names.update({(obj_type, row.id): namer.name(row) for row in rows})
     return names

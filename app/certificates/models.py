@@ -45,4 +45,4 @@ class CertificateWaiver(SupplierOwned, TimestampMixin, db.Model):
 
 
 names_records(SiteCertificate, lambda c: c.number)
-names_records(CertificateWaiver, lambda w: w.site.name, joinedload(CertificateWaiver.site))
+names_records(CertificateWaiver, lambda w: w.site.name, lambda: (joinedload(CertificateWaiver.site),))

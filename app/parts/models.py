@@ -50,6 +50,5 @@ names_records(Part, lambda p: p.part_number)
 names_records(
     PartApproval,
     lambda a: f"{a.part.part_number} · {a.site.name}",
-    joinedload(PartApproval.part),
-    joinedload(PartApproval.site),
+    lambda: (joinedload(PartApproval.part), joinedload(PartApproval.site)),
 )

@@ -51,6 +51,5 @@ class SwitchingEvent(SupplierOwned, TimestampMixin, db.Model):
 names_records(
     SwitchingRecord,
     lambda r: f"{r.part.part_number} · {r.supplier.code} · {r.defect_class}",
-    joinedload(SwitchingRecord.part),
-    joinedload(SwitchingRecord.supplier),
+    lambda: (joinedload(SwitchingRecord.part), joinedload(SwitchingRecord.supplier)),
 )

@@ -154,6 +154,6 @@ class Characteristic(db.Model):
 names_records(
     StandardRevision,
     lambda r: f"{r.standard.part.part_number} rev. {r.number}",
-    joinedload(StandardRevision.standard).joinedload(Standard.part),
+    lambda: (joinedload(StandardRevision.standard).joinedload(Standard.part),),
 )
 names_records(DefectCode, lambda d: d.code)

@@ -59,4 +59,4 @@ class Site(SupplierOwned, TimestampMixin, db.Model):
 
 
 names_records(Supplier, lambda s: s.code)
-names_records(Site, lambda s: f"{s.name} ({s.supplier.code})", joinedload(Site.supplier))
+names_records(Site, lambda s: f"{s.name} ({s.supplier.code})", lambda: (joinedload(Site.supplier),))
