@@ -72,13 +72,16 @@ test: install-dev debian-test
 
 # The unit and integration tests again under a moved system clock (libfaketime): more than a year
 # ahead, then starting two minutes before a year-end so that the run crosses it. The suite takes
-# its time from tests/clock.py, so both must pass as they do on the real date.
+# its time from tests/clock.py, so both must pass as they do on the real date. The tests that start
+# the PDF worker pool are left out: under libfaketime the pool's shutdown waits forever on a futex
+# (the workers print every card, then never join); they run in `make test` on the real clock.
 FAKETIME := faketime
+CLOCK_TESTS := -q -p no:cacheprovider -m "not spawns_processes" tests/unit tests/integration
 test-clock: install-dev debian-test
 	@$(FAKETIME) -f '+400d' date '+=== the system clock says %F %T'
-	$(FAKETIME) -f '+400d' $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration
+	$(FAKETIME) -f '+400d' $(BIN)/pytest $(CLOCK_TESTS)
 	@$(FAKETIME) -f '@2027-12-31 23:58:00' date '+=== the system clock says %F %T'
-	$(FAKETIME) -f '@2027-12-31 23:58:00' $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration
+	$(FAKETIME) -f '@2027-12-31 23:58:00' $(BIN)/pytest $(CLOCK_TESTS)
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

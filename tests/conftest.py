@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +50,18 @@ def pytest_report_header() -> str:
 
 install_clock(TEST_CLOCK)  # before the test modules are imported: see tests/clock.py
 
+
+
+def pytest_sessionfinish() -> None:
+    """Cancel the rate limiter's expiry timers, so that the interpreter can exit.
+
+    Each app's memory storage (limits' MemoryStorage) keeps a non-daemon `threading.Timer` of 10 ms.
+    Under libfaketime (`make test-clock`) such a timed wait never ends, and the run would hang
+    after its last test while Python joins the timers.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 @pytest.fixture(autouse=True)
 def clock() -> TestClock:

@@ -216,6 +216,7 @@ def _run(app, *args: str):  # type: ignore[no-untyped-def]
     return app.test_cli_runner().invoke(args=["scorecards", "pdf", *args])
 
 
+@pytest.mark.spawns_processes
 def test_the_cli_writes_every_suppliers_draft(app, world, tmp_path: Path):
     key = _month().key
     result = _run(app, "--period", key, "--draft", "--out", str(tmp_path), "--workers", "1")
@@ -228,6 +229,7 @@ def test_the_cli_writes_every_suppliers_draft(app, world, tmp_path: Path):
     assert f"{len(codes)} draft scorecard PDFs of {key} written to {tmp_path}" in result.output
 
 
+@pytest.mark.spawns_processes
 def test_the_cli_prints_the_latest_publication_with_its_stored_digest(app, world, tmp_path: Path):
     with app.app_context(), patch.object(subscribers, "notify"):
         publication = services.publish(_month(), db.session.get(User, world.quality_manager.id))
