@@ -4,11 +4,12 @@ BIN    := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: run test test-clock lint lock install install-dev debian-run debian-test wrk messages bench clean
+.PHONY: run test test-clock lint lock install install-dev catalogues fonts debian-run debian-test wrk messages bench clean
 
-# Debian packages: WeasyPrint's libraries for the portal; chromium (browser tests) and faketime
-# (the clock-shifted runs) for the tests. Installed when missing and we are root, else named loudly.
-DEBIAN_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# Debian packages: WeasyPrint's libraries and the Noto fonts of every script (the PDFs in Thai,
+# Japanese, Chinese, Vietnamese) for the portal; chromium (browser tests) and faketime (the
+# clock-shifted runs) for the tests. Installed when missing and we are root, else named loudly.
+DEBIAN_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
 DEBIAN_TEST := chromium faketime
 
 # The virtualenv's own pip installs the locks: every package, transitive ones included, is pinned
@@ -24,8 +25,12 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q --require-hashes --no-deps -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-install: $(VENV)/.runtime
-install-dev: $(VENV)/.dev
+install: $(VENV)/.runtime catalogues
+install-dev: $(VENV)/.dev catalogues
+
+# The compiled catalogues (.mo) are built, never committed.
+catalogues: $(VENV)/.runtime
+	$(BIN)/pybabel compile -f -d translations 2>&1 | grep -v '^compiling catalog' || true
 
 # The locks from the input files, with uv (pinned in requirements-dev.in): every transitive package
 # with its hashes, for Python 3.11 on any platform. Upgrade: edit the .in file, `make lock`, `make test`.
@@ -83,8 +88,16 @@ test-clock: install-dev debian-test
 	@$(FAKETIME) -f '@2027-12-31 23:58:00' date '+=== the system clock says %F %T'
 	$(FAKETIME) -f '@2027-12-31 23:58:00' $(BIN)/pytest $(CLOCK_TESTS)
 
+# The pages' WOFF2 fonts from Debian's Noto fonts (committed; again after the ja or zh_Hans catalogue
+# gains characters, which tests/unit/test_fonts.py reports).
+fonts: install-dev debian-run
+	$(BIN)/python scripts/subset_fonts.py
+
+# After changing user-visible strings: extract them and add the new ones to every catalogue, then
+# translate them in all five languages in the same commit (tests/unit/test_catalogues.py checks).
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 # Speed benches (bench/README.md): on SQLite, then on PostgreSQL when KENSA_BENCH_PG_URL answers.
 bench: KENSA_BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres

@@ -70,7 +70,12 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ("en",)
+    LANGUAGES = ("en", "ja", "zh_Hans", "th", "vi")
+    # The catalogues, compiled by `make` (relative to the app package, where Flask-Babel looks).
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
+    # The language and time zone the brand's new staff start in (each changes their own on /account).
+    BRAND_LANGUAGE = os.environ.get("KENSA_BRAND_LANGUAGE", "en")
+    BRAND_TIMEZONE = os.environ.get("KENSA_BRAND_TIMEZONE", "Asia/Tokyo")
 
     LOGIN_MAX_FAILURES = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "5"))

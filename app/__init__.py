@@ -7,12 +7,12 @@ import logging
 import os
 from datetime import datetime
 
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask import Flask, has_request_context, request
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import badges, clock, i18n, ratelimit, sqlite
+from app import badges, clock, i18n, ratelimit, sqlite, timezones
 from config import CONFIGS, Config
 
 
@@ -76,14 +76,35 @@ def register_extensions(app: Flask) -> None:
     i18n.install(app)
     badges.register(app)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["html_lang"] = i18n.html_lang
+    app.jinja_env.globals["LANGUAGES"] = i18n.LANGUAGES
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["age"] = i18n.age
     from app.users.forms import ROLE_LABELS
 
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    _label_filters(app)
     from app.auth.loader import init_login
 
     init_login(app, login_manager)
+
+
+def _label_filters(app: Flask) -> None:
+    """The words of the codes that tables show (major, tightened, variable), in the reader's language."""
+    from app.sampling.forms import SEVERITY_LABELS, SEVERITY_WORDS
+    from app.scars.forms import SEVERITY_LABELS as SCAR_SEVERITY_LABELS
+    from app.standards.forms import KIND_LABELS
+    from app.standards.labels import CLASS_LABELS, class_word
+
+    for name, labels in (
+        ("class_label", dict(CLASS_LABELS)),
+        ("inspection_label", dict(SEVERITY_LABELS)),
+        ("inspection_word", SEVERITY_WORDS),
+        ("scar_severity_label", {str(k): v for k, v in SCAR_SEVERITY_LABELS.items()}),
+        ("kind_label", dict(KIND_LABELS)),
+    ):
+        app.jinja_env.filters[name] = lambda code, labels=labels: labels.get(code, code)
+    app.jinja_env.filters["class_word"] = class_word
 
 
 def _select_locale() -> str | None:
@@ -93,12 +114,16 @@ def _select_locale() -> str | None:
         return "en"  # machines read the API's details
     if current_user and current_user.is_authenticated:
         return current_user.locale
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    return i18n.visitor_language()
 
 
 def when(value: datetime | None) -> str:
-    """A timestamp in the user's time zone, unambiguous in every country: 2026-11-21 14:05."""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    """A timestamp in the user's time zone, which it names, unambiguous in every country:
+    2026-11-21 14:05 ICT."""
+    if not value:
+        return ""
+    zone = str(get_timezone())
+    return f"{format_datetime(value, 'yyyy-MM-dd HH:mm')} {timezones.abbreviation(value, zone)}"
 
 
 def _select_timezone() -> str | None:

@@ -12,9 +12,11 @@ from markupsafe import Markup, escape
 from wtforms import Field, SelectChoice, SelectField, StringField, widgets
 from wtforms.validators import DataRequired, Length
 
+from app.i18n import LANGUAGES
 from app.i18n import lazy_gettext as _l
 from app.parts.services import part_id_by_number
 from app.rules import RuleError
+from app.timezones import zone_names
 
 T = TypeVar("T")
 
@@ -34,7 +36,12 @@ COUNTRIES = (
     ("US", _l("United States")),
 )
 
-LANGUAGE_CHOICES = (("en", "English"), ("ja", "日本語"), ("zh", "简体中文"), ("th", "ไทย"))
+LANGUAGE_CHOICES = tuple(LANGUAGES.items())
+
+
+def zone_choices(*first: tuple[str, object]) -> list[SelectChoice]:
+    """Every IANA time zone, after `first`, as the select lists of the account and site forms show them."""
+    return choices([*first, *((zone, zone.replace("_", " ")) for zone in zone_names())])
 
 
 def choices(pairs: object) -> list[SelectChoice]:

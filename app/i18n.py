@@ -13,13 +13,38 @@ from typing import Any
 
 from babel.dates import TIMEDELTA_UNITS
 from babel.support import NullTranslations
-from flask import Flask, g
+from flask import Flask, g, request, session
 from flask_babel import format_timedelta, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
 from app.clock import utcnow
 
 _NULL = NullTranslations()
+
+# The portal's languages, each named in itself (the switch and the account's choice show these).
+LANGUAGES = {"en": "English", "ja": "日本語", "zh_Hans": "简体中文", "th": "ไทย", "vi": "Tiếng Việt"}
+CHINESE_TRADITIONAL_PARTS = frozenset(("hant", "tw", "hk", "mo"))
+
+
+def visitor_language() -> str:
+    """A signed-out visitor's language: the one they switched to, else the browser's
+    (Accept-Language; zh-CN and zh-Hans-CN read Simplified Chinese), else English."""
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    for tag, _quality in request.accept_languages:
+        parts = tag.lower().replace("_", "-").split("-")
+        if parts[0] == "zh":
+            if not CHINESE_TRADITIONAL_PARTS.intersection(parts[1:]):
+                return "zh_Hans"
+        elif parts[0] in LANGUAGES:
+            return parts[0]
+    return "en"
+
+
+def html_lang() -> str:
+    """The page's `lang` attribute, a BCP 47 tag: zh-Hans, not Babel's zh_Hans."""
+    return str(get_locale() or "en").replace("_", "-")
 
 
 def translations() -> Any:

@@ -51,7 +51,6 @@ def pytest_report_header() -> str:
 install_clock(TEST_CLOCK)  # before the test modules are imported: see tests/clock.py
 
 
-
 def pytest_sessionfinish() -> None:
     """Cancel the rate limiter's expiry timers, so that the interpreter can exit.
 
@@ -62,6 +61,7 @@ def pytest_sessionfinish() -> None:
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
+
 
 @pytest.fixture(autouse=True)
 def clock() -> TestClock:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, ValidationError
+from wtforms import EmailField, PasswordField, SelectField, ValidationError
 from wtforms.validators import Email, EqualTo, Length
 
 from app.auth.passwords import MAX_LENGTH, password_problems
-from app.forms import required
+from app.forms import LANGUAGE_CHOICES, choices, required, zone_choices
 from app.i18n import lazy_gettext as _l
 
 
@@ -54,3 +54,14 @@ class ChangePasswordForm(NewPasswordForm):
     """Change one's own password; the current one is asked first."""
 
     current_password = PasswordField(_l("Current password"), validators=[required()])
+
+
+class PreferencesForm(FlaskForm):
+    """The user's language and time zone."""
+
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=zone_choices(),
+        description=_l("Every date and time you see is shown in this zone."),
+    )

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import services, sessions
-from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
-from app.forms import ConfirmForm
+from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, PreferencesForm
+from app.forms import ConfirmForm, show_rule_error
+from app.rules import RuleError
 from app.security import ANY_ROLE, form_view, public, roles_required
 from app.twofactor import services as twofactor
+from app.users import services as user_services
 from app.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -96,7 +98,35 @@ def set_password(token: str):
 def account():
     """The signed-in user's own account page."""
     form = ChangePasswordForm(email=current_user.email, name=current_user.name)
-    return render_template("auth/account.html", form=form, end_form=ConfirmForm())
+    return _account_page(form, _preferences_form())
+
+
+def _preferences_form() -> PreferencesForm:
+    return PreferencesForm(language=current_user.locale, timezone=current_user.timezone)
+
+
+def _account_page(form: ChangePasswordForm, preferences: PreferencesForm) -> str:
+    return render_template("auth/account.html", form=form, preferences=preferences, end_form=ConfirmForm())
+
+
+@bp.route("/account/preferences", methods=["POST"])
+@roles_required(ANY_ROLE)
+@form_view
+def save_preferences():
+    """Change one's language and time zone; the next page shows them."""
+    preferences = _preferences_form()
+    if preferences.validate_on_submit():
+        try:
+            user_services.set_preferences(
+                current_user._get_current_object(), preferences.language.data, preferences.timezone.data
+            )
+        except RuleError as error:
+            show_rule_error(preferences, error)
+        else:
+            flash(_("Your language and time zone are saved."), "success")
+            return redirect(url_for("auth.account"))
+    form = ChangePasswordForm(email=current_user.email, name=current_user.name)
+    return _account_page(form, preferences)
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -115,7 +145,7 @@ def change_password():
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("auth.account"))
         form.current_password.errors.append(problem)
-    return render_template("auth/account.html", form=form, end_form=ConfirmForm())
+    return _account_page(form, _preferences_form())
 
 
 @bp.route("/account/sessions/end", methods=["POST"])

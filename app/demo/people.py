@@ -23,6 +23,7 @@ DEMO_SUPPLIERS = (
         "code": "SIAM",
         "legal_name": "Siam Precision Manufacturing Co., Ltd.",
         "country": "TH",
+        "language": "th",
         "domain": "siam-precision.example",
         "people": ("Somchai Jaidee", "Malee Srisuk"),
         "sites": (("Chonburi", "Amata City, Chonburi"), ("Bang Kadi", "Pathum Thani")),
@@ -31,6 +32,7 @@ DEMO_SUPPLIERS = (
         "code": "WUXI",
         "legal_name": "Wuxi Optronics Co., Ltd.",
         "country": "CN",
+        "language": "zh_Hans",
         "domain": "wuxi-optronics.example",
         "people": ("Li Wei", "Zhang Min"),
         "sites": (("Wuxi", "Wuxi New District, Jiangsu"),),
@@ -39,6 +41,7 @@ DEMO_SUPPLIERS = (
         "code": "HPA",
         "legal_name": "Hai Phong Assembly JSC",
         "country": "VN",
+        "language": "vi",
         "domain": "haiphong-assembly.example",
         "people": ("Nguyen Van An", "Tran Thi Binh"),
         "sites": (("Hai Phong", "VSIP Hai Phong"),),
@@ -50,7 +53,10 @@ def ensure_supplier(spec: dict) -> Supplier:  # type: ignore[type-arg]
     supplier = db.session.scalars(select(Supplier).where(Supplier.code == spec["code"])).one_or_none()
     if supplier is None:
         supplier = supplier_services.create_supplier(
-            code=spec["code"], legal_name=spec["legal_name"], country=spec["country"]
+            code=spec["code"],
+            legal_name=spec["legal_name"],
+            country=spec["country"],
+            default_language=spec["language"],
         )
     existing = {site.name for site in supplier.sites}
     for name, city in spec["sites"]:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.rules import RuleError
+from app.standards.labels import class_word
 from app.standards.models import Characteristic, CharacteristicKind, DefectCode
 
 PASS_WORDS = frozenset({"pass", "ok", "p", "yes", "y", "true", "1", "go"})
@@ -210,7 +211,7 @@ def read_findings(
                 _(
                     "The standard sets no AQL for %(cls)s defects, so %(code)s cannot be recorded "
                     "on this lot.",
-                    cls=defect.default_class,
+                    cls=class_word(defect.default_class),
                     code=defect.code,
                 )
             )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.audit.queries import object_names
 from app.clock import utcnow
+from app.i18n import LANGUAGES
 from app.lots import queries as lot_queries
 from app.lots.forms import STATE_LABELS
 from app.main import figures
@@ -15,6 +16,7 @@ from app.security import ANY_ROLE, public, roles_required
 from app.suppliers.models import Supplier
 from app.tenancy import get_or_404
 from app.users.policy import can_administer
+from app.web import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -26,6 +28,17 @@ def index():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/language/<code>")
+@public
+def language(code: str):
+    """The signed-out pages' language switch: kept in the session, back to the page it was chosen on.
+    A signed-in user's language is the one on their account."""
+    if code not in LANGUAGES:
+        abort(404)
+    session["language"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("auth.login")))
 
 
 @bp.route("/home")

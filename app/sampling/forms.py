@@ -12,6 +12,8 @@ from app.quality.sampling import AQLS, LEVELS
 
 SCHEME_LABELS = (("iso2859-1", _l("ISO 2859-1:1999")), ("ansi-z14", _l("ANSI/ASQ Z1.4")))
 SEVERITY_LABELS = (("normal", _l("Normal")), ("tightened", _l("Tightened")), ("reduced", _l("Reduced")))
+# The same inside a sentence ("the tightened table").
+SEVERITY_WORDS = {"normal": _l("normal"), "tightened": _l("tightened"), "reduced": _l("reduced")}
 LEVEL_LABELS = tuple((level, level) for level in LEVELS)
 
 
@@ -35,7 +37,7 @@ class CalculatorForm(FlaskForm):
     )
     level = SelectField(_l("Inspection level"), choices=choices(LEVEL_LABELS), default="II")
     scheme = SelectField(_l("Sampling tables"), choices=choices(SCHEME_LABELS), default="iso2859-1")
-    severity = SelectField(_l("Severity"), choices=choices(SEVERITY_LABELS), default="normal")
+    severity = SelectField(_l("Inspection severity"), choices=choices(SEVERITY_LABELS), default="normal")
     aql_critical = SelectField(_l("AQL critical"), choices=aql_choices(), default="0.065")
     aql_major = SelectField(_l("AQL major"), choices=aql_choices(), default="0.65")
     aql_minor = SelectField(_l("AQL minor"), choices=aql_choices(), default="2.5")

@@ -19,6 +19,11 @@ from app.tenancy import get_or_404
 
 bp = Blueprint("sampling", __name__)
 CLASSES = ("critical", "major", "minor")
+NOW_SEVERITY = {  # whole sentences: a severity's word inside another sentence does not translate well
+    "normal": lambda: _("Decision recorded. Inspection is now normal."),
+    "tightened": lambda: _("Decision recorded. Inspection is now tightened."),
+    "reduced": lambda: _("Decision recorded. Inspection is now reduced."),
+}
 
 
 @bp.route("/sampling/calculator")
@@ -81,7 +86,7 @@ def set_reduced(record_id: int):
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash(_("Decision recorded. Inspection is now %(severity)s.", severity=row.severity), "success")
+            flash(NOW_SEVERITY[row.severity](), "success")
             return redirect(url_for("sampling.detail", record_id=row.id))
     return render_template(
         "sampling/detail.html",

@@ -20,6 +20,7 @@ from app.pagination import Page, page_number
 from app.parts.models import Part
 from app.scars.deadlines import is_overdue
 from app.scars.models import Scar, ScarLot, ScarState, ScarStep, Severity, StepState, StepSubmission
+from app.standards.labels import class_word
 from app.suppliers.models import Supplier
 
 PER_PAGE = 50
@@ -277,7 +278,7 @@ def lot_problem(lot: Lot) -> str:
             "- "
             + _(
                 "%(cls)s: %(bad)d nonconforming of %(n)d samples (Ac %(ac)d, Re %(re)d)",
-                cls=c.defect_class,
+                cls=class_word(c.defect_class),
                 bad=c.nonconforming,
                 n=c.sample_size,
                 ac=c.accept,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.audit.services import record, snapshot
@@ -176,9 +177,14 @@ def submit_step(
     waiting = missing_before(step)
     if waiting:
         raise RuleError(
-            _("Step %(code)s can be submitted once %(steps)s accepted.", code=step.code,
-              steps=", ".join(waiting) + (_(" is") if len(waiting) == 1 else _(" are")))
-        )  # fmt: skip
+            ngettext(
+                "Step %(code)s can be submitted once step %(steps)s is accepted.",
+                "Step %(code)s can be submitted once steps %(steps)s are accepted.",
+                len(waiting),
+                code=step.code,
+                steps=", ".join(waiting),
+            )
+        )
     problems = step_specs.check(step.code, content, complete=True)
     if problems:
         raise StepError(_("The step is not complete; see the marked fields."), problems)

@@ -20,6 +20,7 @@ from wtforms.validators import Length, Optional
 from app.forms import choices, required, text_field
 from app.i18n import lazy_gettext as _l
 from app.sampling.forms import LEVEL_LABELS, SCHEME_LABELS, aql_choices
+from app.standards.labels import CLASS_LABELS
 from app.standards.validation import (
     CharacteristicData,
     RevisionSettings,
@@ -28,7 +29,6 @@ from app.standards.validation import (
 )
 
 KIND_LABELS = (("variable", _l("Measured")), ("attribute", _l("Pass/fail")))
-CLASS_LABELS = (("critical", _l("Critical")), ("major", _l("Major")), ("minor", _l("Minor")))
 ZONE_LABELS = (
     ("", _l("—")),
     ("A", _l("A: visible in use")),

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.parts.models import Part
 from app.quality.sampling import normalize_aql
 from app.rules import RuleError, taken
+from app.standards.labels import class_word
 from app.standards.models import (
     Characteristic,
     DefectCode,
@@ -71,10 +72,11 @@ def start_standard(part: Part) -> StandardRevision:
 def _check_draft(revision: StandardRevision) -> None:
     if not revision.is_draft:
         raise RevisionLockedError(
-            _(
-                "Revision %(n)d is %(state)s and can no longer change. Start a new revision.",
+            _("Revision %(n)d is released and can no longer change. Start a new revision.", n=revision.number)
+            if revision.state == RevisionState.RELEASED
+            else _(
+                "Revision %(n)d is superseded and can no longer change. Start a new revision.",
                 n=revision.number,
-                state=revision.state,
             )
         )
 
@@ -95,7 +97,7 @@ def _check_content(settings: RevisionSettings, rows: list[CharacteristicData]) -
                 _(
                     "%(code)s is a %(cls)s characteristic, so the revision needs an AQL for %(cls)s defects.",
                     code=row.code,
-                    cls=row.defect_class,
+                    cls=class_word(row.defect_class),
                 ),
                 f"aql_{row.defect_class}",
             )

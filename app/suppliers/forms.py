@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
-from app.forms import LANGUAGE_CHOICES, choices, country_field, required, text_field
+from app.forms import LANGUAGE_CHOICES, choices, country_field, required, text_field, zone_choices
 from app.i18n import lazy_gettext as _l
 from app.suppliers.models import SupplierStatus
 
@@ -44,3 +44,9 @@ class SiteForm(FlaskForm):
     name = text_field(_l("Site name"), max_length=120)
     city = text_field(_l("City or province"), max_length=120)
     country = country_field(_l("Country"))
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=zone_choices(("", _l("The country's time zone"))),
+        validators=[Optional()],
+        description=_l("The zone its new users start in; each user can change their own."),
+    )

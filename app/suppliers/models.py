@@ -49,6 +49,7 @@ class Site(SupplierOwned, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     city: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(50), default="UTC")  # IANA; its new users start in it
 
     supplier: Mapped[Supplier] = relationship(back_populates="sites")
 

@@ -117,4 +117,4 @@ def _supplier_values(form: SupplierForm) -> dict[str, str]:
 
 
 def _site_values(form: SiteForm) -> dict[str, str]:
-    return {name: form[name].data for name in ("name", "city", "country")}
+    return {name: form[name].data for name in ("name", "city", "country", "timezone")}

@@ -10,9 +10,10 @@ from app.audit.services import record, snapshot
 from app.extensions import db
 from app.rules import RuleError, taken
 from app.suppliers.models import Site, Supplier
+from app.timezones import zone_of_country
 
 SUPPLIER_FIELDS = ("code", "legal_name", "country", "status", "default_language")
-SITE_FIELDS = ("name", "city", "country", "supplier_id")
+SITE_FIELDS = ("name", "city", "country", "timezone", "supplier_id")
 
 
 class SupplierError(RuleError):
@@ -53,6 +54,7 @@ def _check_unique_site(supplier_id: int, name: str, exclude_id: int | None = Non
 def create_site(supplier: Supplier, **values: Any) -> Site:
     """Add a factory site to a supplier."""
     _check_unique_site(supplier.id, values["name"])
+    values["timezone"] = values.get("timezone") or zone_of_country(values["country"])
     site = Site(supplier_id=supplier.id, **values)
     db.session.add(site)
     db.session.flush()
@@ -64,6 +66,7 @@ def update_site(site: Site, **values: Any) -> None:
     """Change a site's name or location."""
     _check_unique_site(site.supplier_id, values["name"], exclude_id=site.id)
     before = snapshot(site, SITE_FIELDS)
+    values["timezone"] = values.get("timezone") or zone_of_country(values.get("country", site.country))
     for name, value in values.items():
         setattr(site, name, value)
     record("site.updated", site, before=before, after=snapshot(site, SITE_FIELDS))

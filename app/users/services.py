@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from app.audit.services import record, snapshot
 from app.auth.models import SUPPLIER_ROLES, Role, User, new_session_token
 from app.auth.services import normalise_email, send_invitation
 from app.extensions import db
+from app.i18n import LANGUAGES
 from app.rules import RuleError, taken
 from app.security import hash_password
+from app.suppliers.models import Supplier
 from app.tenancy import exists_anywhere
+from app.timezones import is_zone, zone_of_country
 from app.users import policy
 
 USER_FIELDS = ("email", "name", "role", "supplier_id", "is_active_account")
+PREFERENCE_FIELDS = ("locale", "timezone")
 
 
 class UserError(RuleError):
@@ -21,11 +26,19 @@ class UserError(RuleError):
 
 
 def ensure_user(email: str, name: str, role: Role, supplier_id: int | None, password: str) -> bool:
-    """Create the user with a password unless the e-mail is taken (CLI, demo); True when created."""
+    """Create the user with a password unless the e-mail is taken (CLI, demo); True when created.
+    They read English (the demo's people show the portal to an English-reading audience) in the
+    time zone an invitation would give them."""
     if taken(User, User.email == email):
         return False
+    _language, zone = starting_preferences(supplier_id)
     user = User(
-        email=email, name=name, role=role, supplier_id=supplier_id, password_hash=hash_password(password)
+        email=email,
+        name=name,
+        role=role,
+        supplier_id=supplier_id,
+        password_hash=hash_password(password),
+        timezone=zone,
     )
     db.session.add(user)
     db.session.flush()
@@ -44,12 +57,38 @@ def invite_user(*, email: str, name: str, role: Role, supplier_id: int | None) -
         raise UserError(
             _("Supplier roles need a supplier; internal roles must not have one."), field="supplier_id"
         )
-    user = User(email=email, name=name.strip(), role=role, supplier_id=supplier_id)
+    language, zone = starting_preferences(supplier_id)
+    user = User(
+        email=email, name=name.strip(), role=role, supplier_id=supplier_id, locale=language, timezone=zone
+    )
     db.session.add(user)
     db.session.flush()
     send_invitation(user)
     record("user.invited", user, after=snapshot(user, USER_FIELDS))
     return user
+
+
+def starting_preferences(supplier_id: int | None) -> tuple[str, str]:
+    """A new user's language and time zone: their supplier's default language and the zone of its
+    first site (else its country's); the brand's staff start in BRAND_LANGUAGE and BRAND_TIMEZONE."""
+    if supplier_id is None:
+        return current_app.config["BRAND_LANGUAGE"], current_app.config["BRAND_TIMEZONE"]
+    supplier = db.session.get(Supplier, supplier_id)
+    if supplier is None:
+        raise UserError(_("Choose a supplier."), field="supplier_id")
+    site = min(supplier.sites, key=lambda s: s.id, default=None)
+    return supplier.default_language, site.timezone if site else zone_of_country(supplier.country)
+
+
+def set_preferences(user: User, language: str, zone: str) -> None:
+    """Change one's language and time zone."""
+    if language not in LANGUAGES:
+        raise UserError(_("Choose one of the languages in the list."), field="language")
+    if not is_zone(zone):
+        raise UserError(_("Choose a time zone from the list."), field="timezone")
+    before = snapshot(user, PREFERENCE_FIELDS)
+    user.locale, user.timezone = language, zone
+    record("user.preferences_changed", user, before=before, after=snapshot(user, PREFERENCE_FIELDS))
 
 
 def resend_invitation(user: User) -> None:

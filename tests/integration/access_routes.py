@@ -77,6 +77,7 @@ def _card(w, own):  # type: ignore[no-untyped-def]
 PUBLIC_ENDPOINTS = {
     "static",
     "main.index",
+    "main.language",
     "main.healthz",
     "auth.login",
     "auth.forgot_password",
@@ -91,6 +92,7 @@ ROUTES: dict[str, Route] = {
     "auth.account": Route("GET", lambda w, o: "/account", ALL),
     "auth.change_password": Route("POST", lambda w, o: "/account/password", ALL),
     "auth.end_sessions": Route("POST", lambda w, o: "/account/sessions/end", ALL),
+    "auth.save_preferences": Route("POST", lambda w, o: "/account/preferences", ALL),
     "suppliers.index": Route("GET", lambda w, o: "/suppliers/", INTERNAL),
     "suppliers.create": Route("GET", lambda w, o: "/suppliers/new", ADMIN),
     "suppliers.detail": Route("GET", lambda w, o: f"/suppliers/{_supplier(w, o)}", ALL, True),

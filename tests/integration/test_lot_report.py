@@ -62,7 +62,7 @@ def test_the_report_of_a_rejected_lot_holds_the_decision_and_the_plan(app, clien
         assert expected in text, expected
     for cls, p in plan.plans.items():
         figures = rf"{p.code_letter}.*?\s{p.sample_size}\s+{p.accept}\s+{p.reject}"
-        row = rf"{cls}\s+{re.escape(p.aql)}\s+{p.severity}\s+{figures}"
+        row = rf"{cls.capitalize()}\s+{re.escape(p.aql)}\s+{p.severity.capitalize()}\s+{figures}"
         assert re.search(row, text), row
 
 

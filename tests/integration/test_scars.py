@@ -124,11 +124,11 @@ def test_d0_to_d3_go_together_and_each_later_step_waits_for_the_one_before(app, 
         with pytest.raises(RuleError, match="D0, D1, D2, D3 are accepted"):
             services.submit_step(d4, complete("D4"), manager, password=factories.PASSWORD)
         answer_steps_accept_only(scar, world, "D0 D1 D2")
-        with pytest.raises(RuleError, match="once D3 is accepted"):
+        with pytest.raises(RuleError, match="once step D3 is accepted"):
             services.submit_step(d4, complete("D4"), manager, password=factories.PASSWORD)
         answer_steps_accept_only(scar, world, "D3")
         services.submit_step(d4, complete("D4"), manager, password=factories.PASSWORD)
-        with pytest.raises(RuleError, match="once D4 is accepted"):
+        with pytest.raises(RuleError, match="once step D4 is accepted"):
             services.submit_step(
                 services.step_of(scar, "D5"), complete("D5"), manager, password=factories.PASSWORD
             )
