@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     app.jinja_env.globals["LANGUAGES"] = i18n.LANGUAGES
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["age"] = i18n.age
+    app.jinja_env.filters["decimal"] = i18n.decimal
     from app.users.forms import ROLE_LABELS
 
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)

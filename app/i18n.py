@@ -14,7 +14,7 @@ from typing import Any
 from babel.dates import TIMEDELTA_UNITS
 from babel.support import NullTranslations
 from flask import Flask, g, request, session
-from flask_babel import format_timedelta, get_locale, get_translations
+from flask_babel import format_decimal, format_timedelta, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
 from app.clock import utcnow
@@ -102,6 +102,17 @@ def age(value: datetime | None) -> str:
     if words is None:
         words = _AGES[key] = format_timedelta(delta, threshold=AGE_THRESHOLD)
     return words
+
+
+def decimal(value: float | None, digits: int | None = None) -> str:
+    """A number as the reader's locale writes it ("71.0005", Vietnamese "71,0005"): `digits` places,
+    or as many as it has (up to 10 significant) when None; "—" for no value."""
+    if value is None:
+        return "—"
+    pattern = "#,##0." + ("0" * digits if digits is not None else "#" * 15) if digits != 0 else "#,##0"
+    if digits is None:
+        value = float(f"{value:.10g}")
+    return str(format_decimal(value, format=pattern))
 
 
 def install(app: Flask) -> None:

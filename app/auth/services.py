@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from flask_babel import format_datetime
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -192,8 +192,9 @@ def send_invitation(user: User) -> None:
     raw = issue_token(user, TokenPurpose.INVITATION)
     link = absolute_url("auth.set_password", token=raw)
     days = current_app.config["INVITATION_LIFETIME"].days
-    body = render_template("email/invitation.txt", user=user, link=link, days=days)
-    queue_email(user.email, _("You are invited to Kensa"), body)
+    with force_locale(user.locale):  # the recipient's language, not the inviting admin's
+        body = render_template("email/invitation.txt", user=user, link=link, days=days)
+        queue_email(user.email, _("You are invited to Kensa"), body)
 
 
 def request_password_reset(email: str) -> None:
@@ -213,6 +214,7 @@ def _send_reset_link(email: str) -> None:
     raw = issue_token(user, TokenPurpose.PASSWORD_RESET)
     link = absolute_url("auth.set_password", token=raw)
     minutes = int(current_app.config["PASSWORD_RESET_LIFETIME"].total_seconds() // 60)
-    body = render_template("email/password_reset.txt", user=user, link=link, minutes=minutes)
-    queue_email(user.email, _("Reset your Kensa password"), body)
+    with force_locale(user.locale):
+        body = render_template("email/password_reset.txt", user=user, link=link, minutes=minutes)
+        queue_email(user.email, _("Reset your Kensa password"), body)
     record("user.password_reset_requested", user, actor_id=user.id)

@@ -258,7 +258,12 @@ def template(lot_id: int, kind: str):
     name = f"{_file_stem(lot)}_data.{kind}"
     if kind == "csv":
         return _download(spreadsheets.csv_bytes(rows), "text/csv", name)
-    title = f"{lot.part.part_number} lot {lot.lot_number}, standard revision {lot.revision.number}"
+    title = _(
+        "%(part)s lot %(lot)s, standard revision %(n)d",
+        part=lot.part.part_number,
+        lot=lot.lot_number,
+        n=lot.revision.number,
+    )
     return _download(spreadsheets.xlsx_bytes(rows, characteristics, title), XLSX, name)
 
 

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from app.downloads import safe_cell
 from app.lots.entry import MAX_ERRORS_SHOWN, DataRejectedError, EntryError, RawCell, whole_number
+from app.standards.labels import class_label
 from app.standards.models import Characteristic, CharacteristicKind
 
 # An .xlsx is a zip of XML: refuse archives that would unpack into too much (zip bombs).
@@ -410,7 +411,8 @@ def csv_bytes(rows: Iterator[list[str]]) -> bytes:
 
 
 def xlsx_bytes(rows: Iterator[list[str]], characteristics: Sequence[Characteristic], title: str) -> bytes:
-    """The template as a workbook: sheet "Data" to fill in, sheet "Characteristics" with units and limits."""
+    """The template as a workbook: sheet "Data" to fill in (its header row is for Kensa, in codes), sheet
+    "Characteristics" with units and limits and how to fill in the data, in the reader's language."""
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("Data")
     for row in rows:
@@ -422,14 +424,40 @@ def xlsx_bytes(rows: Iterator[list[str]], characteristics: Sequence[Characterist
         )
     info = workbook.create_sheet("Characteristics")
     info.append([safe_cell(title)])
-    info.append(["code", "name", "kind", "unit", "lower limit", "nominal", "upper limit", "class"])
+    info.append([_("Code"), _("Name"), _("Kind"), _("Unit"), _("LSL"), _("Nominal"), _("USL"), _("Class")])
     for c in characteristics:
         # Names and units are typed by people: a spreadsheet must not run "=HYPERLINK(...)" from them.
-        texts = [safe_cell(c.code), safe_cell(c.name), safe_cell(c.kind), safe_cell(c.unit or "")]
-        info.append([*texts, _num(c.lsl), _num(c.nominal), _num(c.usl), safe_cell(c.defect_class)])
+        texts = [safe_cell(c.code), safe_cell(c.name), _kind_word(c.kind), safe_cell(c.unit or "")]
+        info.append([*texts, _num(c.lsl), _num(c.nominal), _num(c.usl), str(class_label(c.defect_class))])
+    info.append([])
+    for line in _instructions():
+        info.append([line])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _instructions() -> list[str]:
+    return [
+        _("How to fill in this template"),
+        _(
+            "Fill in the sheet “Data”: one row per sample, one column per characteristic. Keep its first "
+            "row (sample and the characteristics' codes) as it is."
+        ),
+        _(
+            "One row per sample. Type measured values with a point or a comma; for checks type pass or "
+            "fail. A value outside its limits is marked; you may save a draft with empty cells, but "
+            "submitting needs every cell."
+        ),
+        _(
+            "Upload the file on the lot's data page. If anything is wrong, nothing is saved and every "
+            "problem is listed."
+        ),
+    ]
+
+
+def _kind_word(kind: str) -> str:
+    return _("Measured") if kind == CharacteristicKind.VARIABLE else _("Pass/fail")
 
 
 def _num(value: object) -> float | str:

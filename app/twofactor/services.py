@@ -14,6 +14,7 @@ import secrets
 import pyotp
 import segno
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, select
@@ -139,8 +140,9 @@ def reset(user: User, *, by: User) -> None:
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.session_token = new_session_token()
-    body = render_template("email/two_factor_reset.txt", user=user, by=by)
-    queue_email(user.email, _("Your Kensa two-factor sign-in was reset"), body)
+    with force_locale(user.locale):
+        body = render_template("email/two_factor_reset.txt", user=user, by=by)
+        queue_email(user.email, _("Your Kensa two-factor sign-in was reset"), body)
     record("user.two_factor_reset", user)
 
 

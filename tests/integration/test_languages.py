@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from babel.support import Translations
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 
 from app.auth.models import User
 from app.clock import utcnow
@@ -126,3 +129,19 @@ def test_traditional_chinese_browsers_read_english_not_simplified(client: FlaskC
     assert '<html lang="en">' in traditional
     hans = client.get("/login", headers={"Accept-Language": "zh-Hans-CN"}).get_data(as_text=True)
     assert '<html lang="zh-Hans">' in hans
+
+
+def test_the_excel_template_speaks_the_reader_s_language_and_keeps_its_data_header(
+    app: Flask, client: FlaskClient, world
+):
+    speaks(app, world.inspector_a.id, "th")
+    login_as(client, world.inspector_a)
+    data = client.get(f"/lots/{world.lot_a}/template.xlsx").data
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    header = next(workbook["Data"].iter_rows(values_only=True))
+    assert header[0] == "sample"  # Kensa reads this row back: codes, never words
+    thai = Translations.load(str(TRANSLATIONS), ["th"])
+    rows = [row for row in workbook["Characteristics"].iter_rows(values_only=True) if any(row)]
+    assert rows[1][:2] == (thai.gettext("Code"), thai.gettext("Name")) and "Code" not in rows[1]
+    assert (thai.gettext("How to fill in this template"),) == rows[-4][:1]
+    assert thai.gettext("Measured") in rows[2] or thai.gettext("Pass/fail") in rows[2]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.support import Translations
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -13,12 +15,14 @@ from sqlalchemy import select
 from app.auth.models import Role, User
 from app.extensions import db
 from app.notifications.models import Notification
+from app.outbox.models import OutboxMessage
 from app.suppliers.models import Site, Supplier
 from app.timezones import abbreviation
 from app.users.services import invite_user
 from tests.conftest import csrf_token, login_as
 
 pytestmark = pytest.mark.shared_world
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
 
 def _save(client: FlaskClient, language: str, zone: str):  # type: ignore[no-untyped-def]
@@ -69,6 +73,14 @@ def test_an_invitation_starts_from_the_supplier_s_language_and_its_first_site_s_
             email="new@alpha.example", name="New", role=Role.SUPPLIER_INSPECTOR, supplier_id=supplier.id
         )
         assert (user.locale, user.timezone) == ("th", "Asia/Bangkok")
+        mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == user.email)).one()
+        thai = Translations.load(str(TRANSLATIONS), ["th"])
+        assert mail.subject == thai.gettext("You are invited to Kensa") != "You are invited to Kensa"
+        invited = (
+            "You have been invited to Kensa, the supplier quality portal. "
+            "Choose your password with this link:"
+        )
+        assert thai.gettext(invited) in mail.body and invited not in mail.body
         staff = invite_user(email="new@brand.example", name="Staff", role=Role.REVIEWER, supplier_id=None)
         assert (staff.locale, staff.timezone) == (app.config["BRAND_LANGUAGE"], app.config["BRAND_TIMEZONE"])
         db.session.rollback()
