@@ -4,7 +4,10 @@ and markupsafe only; every text taken from a caller is escaped."""
 
 from __future__ import annotations
 
+import html
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -80,6 +83,7 @@ def text(
 ) -> str:
     """One escaped text; the font is repeated on each so WeasyPrint needs no inheritance."""
     position = f'x="{px(x)}" y="{px(y)}" text-anchor="{anchor}"' + (f' class="{cls}"' if cls else "")
+    content = unicodedata.normalize("NFC", content)  # Vietnamese letters as one code point each
     return f'<text {position} {FONT} font-size="{size}" fill="{fill}"{extra}>{escape(content)}</text>'
 
 
@@ -88,7 +92,9 @@ def clip(text: str, chars: int) -> str:
 
 
 def text_width(text: str, size: float) -> float:
-    return len(text) * size * CHAR
+    """The width a label needs: a Han, kana or full-width character takes a whole em, others CHAR."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+    return ((len(text) - wide) * CHAR + wide) * size
 
 
 def y_range(numbers: list[float]) -> tuple[float, float]:
@@ -193,3 +199,40 @@ def document(width: int, height: int, title: str, desc: str, body: Iterable[str]
         f'{FONT} font-size="11"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
     )
     return Markup(head + "".join(body) + "</svg>")  # noqa: S704 - every text inside is escaped
+
+
+# WeasyPrint draws SVG text one character at a time, so a script whose marks combine with the letter
+# before them (Thai vowels and tone marks) prints each mark alone on a dotted circle (WeasyPrint
+# issue #2249). Printed charts leave such words out; the report shows them in HTML instead.
+_TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
+PRINT_FONTS = {  # the Han forms of the reader's language; Noto from Debian's fonts-noto-* packages
+    "ja": "Noto Sans, Noto Sans CJK JP, sans-serif",
+    "zh_Hans": "Noto Sans, Noto Sans CJK SC, sans-serif",
+    "th": "Noto Sans, Noto Sans Thai, sans-serif",
+}
+
+
+def _combines(content: str) -> bool:
+    return any(unicodedata.category(c) == "Mn" for c in content)
+
+
+def for_print(chart: Markup, language: str) -> tuple[Markup, list[str]]:
+    """The chart as WeasyPrint can print it in `language`, and the words left out of it (in order, once
+    each; the caller prints them beside the chart). The font names the language's Han forms."""
+    left_out: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        word = html.unescape(match.group(2))
+        if not _combines(word):
+            return match.group(0)
+        if 'class="chart-current-label"' in match.group(1):
+            return ""  # the ring stays, and the report says that it marks this lot
+        if word not in left_out:
+            left_out.append(word)
+        return ""
+
+    printable = _TEXT.sub(keep, str(chart))
+    font = PRINT_FONTS.get(language)
+    if font:
+        printable = printable.replace(FONT, f'font-family="{font}"')
+    return Markup(printable), left_out  # noqa: S704 - only removes elements of escaped markup

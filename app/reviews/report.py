@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import render_template
+from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app import svg
 from app.clock import utcnow
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
@@ -122,6 +124,7 @@ class Chart:
     spread_svg: Markup | None
     note: str
     violations: tuple[str, ...]
+    words: tuple[str, ...] = ()  # words the printed charts leave out (svg.for_print), shown beside them
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,11 @@ def _characteristic(r: CharacteristicResult) -> CharacteristicRow:
 
 
 def _chart(view: charts.ChartView) -> Chart:
-    return Chart(view.title, view.svg, view.spread_svg, view.note, tuple(view.violations))
+    language = str(get_locale() or "en")
+    location, words = svg.for_print(view.svg, language)
+    spread, spread_words = svg.for_print(view.spread_svg, language) if view.spread_svg else (None, [])
+    left_out = tuple(dict.fromkeys([*words, *spread_words]))
+    return Chart(view.title, location, spread, view.note, tuple(view.violations), left_out)
 
 
 def _signature(s: Signature) -> SignatureRow:

@@ -1,7 +1,8 @@
 """Published scorecards' PDFs kept on disk: `<SCORECARD_PDF_FOLDER>/<period>/SIAM-2026-10-v2.pdf`.
 
 A published version never changes, so its PDF is printed once (by the worker after publishing, or
-by `flask scorecards pdf`) and served from here; a draft is always printed on request.
+by `flask scorecards pdf`) and served from here to English readers; a reader of another language,
+and a draft, get it printed on request, from the same numbers and digest.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from app.clock import utcnow
 from app.scorecards import report
 from app.scorecards.models import Publication
 from app.scorecards.services import published_cards
+
+PRINTED_LANGUAGE = "en"  # the worker and the CLI print without a request: Babel's default locale
 
 
 def file_name(card: dict[str, Any], version: int | None) -> str:

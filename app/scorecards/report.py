@@ -18,10 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app import svg
 from app.i18n import lazy_gettext as _l
 from app.pdf import render_pdf, stylesheet
 from app.quality.scoring import GROUPS, Group, Kpi
@@ -204,8 +205,8 @@ def scorecard_report(
         kpis=tuple(_kpi_row(row) for row in card.get("kpis") or []),
         groups=tuple(GroupRow(str(texts.GROUP_LABELS[g]), int(weights.get(g.value, 0))) for g in Group),
         figures=tuple(FigureRow(str(label), _number(figures.get(k))) for k, label in FIGURE_LABELS.items()),
-        trend_svg=charts.trend_chart(card),
-        pareto_svg=charts.pareto_chart(card),
+        trend_svg=_printable(charts.trend_chart(card)),
+        pareto_svg=_printable(charts.pareto_chart(card)),
         pareto=tuple(_pareto_row(rank, code) for rank, code in enumerate(card.get("pareto") or [], 1)),
         rejected_lots=tuple(
             RejectedLotRow(lot["lot_number"], lot["part_number"], _number(lot["lot_size"]), lot["decided_on"])
@@ -251,3 +252,10 @@ def render(card: Mapping[str, Any], digest: str, version: int | None, generated_
         time.perf_counter() - started,
     )
     return pdf
+
+
+def _printable(chart: Markup) -> Markup:
+    """The chart as WeasyPrint prints it in the reader's language (svg.for_print); the words it leaves
+    out (Thai "no data") are said by the figure's caption."""
+    printable, _words = svg.for_print(chart, str(get_locale() or "en"))
+    return printable

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -182,8 +183,8 @@ def card_pdf(period_key: str, supplier_id: int):
     shown = _shown(period_key, supplier_id)
     suffix = f"v{shown.version}" if shown.version else "draft"
     name = f"{shown.supplier.code}-{shown.period.key}-{suffix}.pdf"
-    printed = files.stored(shown.card, shown.version)
-    if printed is not None:  # a published version, printed once by the worker or the CLI
+    printed = files.stored(shown.card, shown.version) if str(get_locale()) == files.PRINTED_LANGUAGE else None
+    if printed is not None:  # a published version, printed once by the worker or the CLI, in English
         return send_file(printed, mimetype="application/pdf", as_attachment=True, download_name=name)
     body = report.render(shown.card, shown.digest, shown.version, utcnow())
     return Response(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask_babel import format_decimal
+from babel.dates import format_skeleton
+from flask_babel import format_decimal, get_locale
 
 from app.audit.texts import labels_fields
 from app.i18n import lazy_gettext as _l
@@ -68,26 +70,11 @@ SCORING_RULE = _l(
     "rest renormalised). Grade A ≥ 90, B ≥ 80, C ≥ 70, D below."
 )
 
-MONTH_NAMES = (
-    _l("January"),
-    _l("February"),
-    _l("March"),
-    _l("April"),
-    _l("May"),
-    _l("June"),
-    _l("July"),
-    _l("August"),
-    _l("September"),
-    _l("October"),
-    _l("November"),
-    _l("December"),
-)
-
 
 def period_label(period: Period) -> str:
-    """ "October 2026", "Q4 2026"."""
+    """ "October 2026" (ja "2026年10月", vi "tháng 10 năm 2026"), "Q4 2026"."""
     if period.kind == MONTH:
-        return f"{MONTH_NAMES[period.index - 1]} {period.year}"
+        return str(format_skeleton("yMMMM", date(period.year, period.index, 1), locale=get_locale() or "en"))
     return str(_l("Q%(quarter)s %(year)s", quarter=period.index, year=period.year))
 
 

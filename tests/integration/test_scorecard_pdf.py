@@ -12,6 +12,7 @@ from unittest.mock import patch
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import event
 from weasyprint.urls import URLFetcher
@@ -20,9 +21,10 @@ from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.quality.scoring import Kpi
-from app.scorecards import cards, charts, report, services, subscribers, texts
+from app.scorecards import cards, charts, files, report, services, subscribers, texts
 from app.scorecards.periods import Period
 from app.suppliers.models import Supplier
+from tests.conftest import login_as
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<img src="file:///etc/passwd"> & <script>alert(1)</script>'
@@ -257,3 +259,38 @@ def test_the_cli_refuses_a_bad_period(app, tmp_path: Path):
     assert _run(app, "--period", "2026-13", "--out", str(tmp_path)).exit_code == 2
     future = _run(app, "--period", "2999-12", "--draft", "--out", str(tmp_path))
     assert future.exit_code == 1 and "has not started" in future.output
+
+
+# --- in the reader's language (#12) ------------------------------------------------------------
+
+
+def test_a_published_card_is_served_printed_in_english_and_printed_anew_for_another_language(
+    app, client, world
+):
+    with app.app_context(), patch.object(subscribers, "notify"):
+        publication = services.publish(_month(), db.session.get(User, world.quality_manager.id))
+        db.session.commit()
+        assert files.print_publication(publication) == 2
+        version = publication.version
+        stored = files.stored(services.published_card(_month(), world.supplier_a, version).numbers, version)
+        assert stored is not None
+        stored_bytes = stored.read_bytes()
+        db.session.get(User, world.manager_a.id).locale = "th"
+        db.session.commit()
+    url = f"/scorecards/{_month().key}/suppliers/{world.supplier_a}/card.pdf"
+    login_as(client, world.manager_a)
+    thai = client.get(url).data
+    assert thai != stored_bytes and f"เวอร์ชัน {version}" in _text(thai)
+    with app.app_context():
+        db.session.get(User, world.manager_a.id).locale = "en"
+        db.session.commit()
+    with client.get(url) as english:  # a file response: closed after reading
+        assert english.data == stored_bytes  # the English reader gets the file printed once
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "November 2026"), ("ja", "2026年11月"), ("vi", "tháng 11 năm 2026")]
+)
+def test_a_month_is_named_in_the_reader_s_order(app, language: str, label: str):
+    with app.test_request_context(), force_locale(language):
+        assert texts.period_label(Period.containing(datetime(2026, 11, 5, tzinfo=UTC).date())) == label
