@@ -170,7 +170,7 @@ def test_inspector_uploads_a_lot_file_fixes_it_and_submits(page: Page, console_e
     classes = main.locator("table").filter(has_text="Nonconforming samples")
     expect(classes.locator("thead")).to_contain_text("Ac")
     expect(classes.locator("thead")).to_contain_text("Re")
-    for defect_class in ("major", "minor"):
+    for defect_class in ("Major", "Minor"):  # the class labels
         row = classes.locator("tbody tr").filter(has=page.get_by_role("cell", name=defect_class, exact=True))
         expect(row.locator("td").nth(1)).to_have_text("0")  # nonconforming samples
         expect(row.locator("td").nth(4)).to_have_text("accept")

@@ -84,7 +84,7 @@ def test_a_reviewer_rejects_a_lot_with_a_signature_and_the_supplier_reads_why(ne
     unread.click()
     note = inspector.locator("li, tr").filter(has_text=DRIFTING_LOT).filter(has_text="rejected").first
     expect(note).to_be_visible()
-    note.get_by_role("button", name="Open").click()
+    note.get_by_role("button", name="View").click()
     expect(inspector.get_by_role("heading", level=1)).to_contain_text(DRIFTING_LOT)
     banner = inspector.locator(".decision-banner")
     expect(banner).to_contain_text("Rejected")
