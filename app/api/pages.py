@@ -15,7 +15,6 @@ from app import tenancy
 from app.api import policy
 from app.api.models import ApiToken
 from app.api.tokens import create_token, revoke_token, tokens_of
-from app.auth.models import USER_ADMINS
 from app.extensions import db
 from app.forms import text_field
 from app.i18n import lazy_gettext as _l
@@ -49,11 +48,9 @@ def _form() -> TokenForm:
 
 
 @bp.route("", methods=["GET", "POST"])
-@roles_required(USER_ADMINS)
+@roles_required(policy.TOKEN_ADMINS)  # the route answers can_manage_tokens
 @form_view
 def index():  # type: ignore[no-untyped-def]
-    if not policy.can_manage_tokens(current_user):
-        abort(403)
     form = _form()
     secret = None
     if form.validate_on_submit():
@@ -70,7 +67,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:token_id>/revoke", methods=["POST"])
-@roles_required(USER_ADMINS)
+@roles_required(policy.TOKEN_ADMINS)  # the route answers can_manage_tokens
 def revoke(token_id: int):  # type: ignore[no-untyped-def]
     token = tenancy.get_or_404(ApiToken, token_id)
     if not policy.can_create_token_for(current_user, token.supplier_id):
@@ -82,11 +79,9 @@ def revoke(token_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/webhooks")
-@roles_required(USER_ADMINS)
+@roles_required(policy.TOKEN_ADMINS)  # the route answers can_manage_tokens
 def webhooks():  # type: ignore[no-untyped-def]
     """The delivery log of the webhooks: the supplier's own, or every supplier's for an admin."""
-    if not policy.can_manage_tokens(current_user):
-        abort(403)
     query = select(Webhook).order_by(Webhook.supplier_id, Webhook.id)
     hooks = [(hook, deliveries_of(hook, limit=20)) for hook in db.session.scalars(query)]
     return render_template("api/webhooks.html", hooks=hooks)
