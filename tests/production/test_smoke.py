@@ -228,7 +228,7 @@ def test_supplier_reviewer_and_scorecard_flow_on_the_production_stack(
         assert "Traceback" not in server.error_log.read_text()
     finally:
         worker.terminate()
-        worker.wait(timeout=30)
+        worker.wait(timeout=120)  # a warm shutdown finishes the card it is printing
     engine = create_engine(database_url)
     with engine.connect() as conn:
         unsent = conn.execute(text("SELECT count(*) FROM outbox WHERE status <> 'sent'")).scalar_one()
