@@ -12,9 +12,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import tenancy
-from app.api import bp
 from app.api import schemas as s
 from app.api.auth import current_token, token_required
+from app.api.blueprint import bp
 from app.api.idempotency import idempotent
 from app.api.io import ProblemError, body, entry_problems, refused, send
 from app.api.problems import problem

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, json, render_template
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.openapi import document
 from app.security import public
 

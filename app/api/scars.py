@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import tenancy
-from app.api import bp
 from app.api import schemas as s
 from app.api.auth import token_required
+from app.api.blueprint import bp
 from app.api.io import ProblemError, send
 from app.api.problems import problem
 from app.extensions import db

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Response, abort, url_for
 
 from app import tenancy
-from app.api import bp
 from app.api import schemas as s
 from app.api.auth import current_token, token_required
+from app.api.blueprint import bp
 from app.api.idempotency import idempotent
 from app.api.io import body, refused, send
 from app.rules import RuleError

@@ -13,7 +13,7 @@ from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
 from app.lot_page import render_lot
 from app.lots import attachments as lot_attachments
 from app.lots import data as lot_data
-from app.lots import grid, queries, services, spreadsheets
+from app.lots import data_files, grid, queries, services
 from app.lots.entry import DataRejectedError
 from app.lots.forms import STATE_LABELS, AttachmentForm, LotFilterForm, LotForm, UploadForm
 from app.lots.models import Lot
@@ -254,17 +254,17 @@ def template(lot_id: int, kind: str):
     lot = get_or_404(Lot, lot_id)
     characteristics = lot_data.characteristics_of(lot)
     values = lot_data.values_of(lot_data.working_dataset(lot))
-    rows = spreadsheets.wide_rows(characteristics, lot.sample_size, values)
+    rows = data_files.wide_rows(characteristics, lot.sample_size, values)
     name = f"{_file_stem(lot)}_data.{kind}"
     if kind == "csv":
-        return _download(spreadsheets.csv_bytes(rows), "text/csv", name)
+        return _download(data_files.csv_bytes(rows), "text/csv", name)
     title = _(
         "%(part)s lot %(lot)s, standard revision %(n)d",
         part=lot.part.part_number,
         lot=lot.lot_number,
         n=lot.revision.number,
     )
-    return _download(spreadsheets.xlsx_bytes(rows, characteristics, title), XLSX, name)
+    return _download(data_files.xlsx_bytes(rows, characteristics, title), XLSX, name)
 
 
 @bp.route("/lots/<int:lot_id>/attachments", methods=["POST"])

@@ -11,8 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from app.lots import spreadsheets
+from app.lots.data_files import xlsx_bytes
 from app.lots.entry import MAX_ERRORS_SHOWN
-from app.lots.spreadsheets import rows_allowed, xlsx_bytes
+from app.lots.spreadsheets import rows_allowed
 from tests.integration.test_lots import N, _csv, _good_rows, _import_errors, _xlsx, setup  # noqa: F401
 
 pytestmark = pytest.mark.shared_world  # every test here reads or changes the one world
