@@ -166,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     from app.scars.downloads import bp as scar_downloads_bp
     from app.scars.routes import bp as scars_bp
     from app.scorecards.routes import bp as scorecards_bp
+    from app.search.routes import bp as search_bp
     from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
     from app.twofactor.routes import bp as twofactor_bp
@@ -187,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
         scorecards_bp,
         notifications_bp,
         audit_bp,
+        search_bp,
         twofactor_bp,
         api_bp,
         api_pages_bp,
