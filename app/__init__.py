@@ -85,8 +85,10 @@ def register_extensions(app: Flask) -> None:
 
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     _label_filters(app)
+    from app.auth import people
     from app.auth.loader import init_login
 
+    people.install(app)
     init_login(app, login_manager)
 
 
