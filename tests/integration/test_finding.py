@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app import tenancy
+from app.audit.texts import changed_fields
 from app.auth.models import User
 from app.extensions import db
 from app.lots.models import Lot
@@ -259,3 +260,16 @@ def test_a_supplier_reads_the_names_of_its_people_and_the_brands_staff_but_not_o
         assert set(names) == {world.inspector_a.id, world.reviewer.id}
         # The scoped ORM read still hides the brand's staff rows themselves.
         assert db.session.scalars(select(User).where(User.id == world.reviewer.id)).first() is None
+
+
+def test_only_a_list_of_lots_is_read_as_ids_a_count_of_lots_stays_a_number(app):
+    names = {("Lot", 3): "A-0003", ("Site", 1): "Chonburi (ALPHA)"}
+    with app.test_request_context():
+        listed = changed_fields(None, {"lots": [3, 99], "site_id": 1, "lot_size": 3}, names)
+        assert [(c.label, c.new) for c in listed] == [
+            ("Lots", "A-0003, #99"),  # a lot out of sight keeps its id
+            ("Site", "Chonburi (ALPHA)"),
+            ("Lot size", "3"),
+        ]
+        counted = changed_fields({"lots": 3}, {"lots": 4}, names)  # the effectiveness check's count
+        assert [(c.old, c.new) for c in counted] == [("3", "4")]
