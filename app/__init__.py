@@ -85,8 +85,10 @@ def register_extensions(app: Flask) -> None:
 
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     _label_filters(app)
+    from app.auth import people
     from app.auth.loader import init_login
 
+    people.install(app)
     init_login(app, login_manager)
 
 
@@ -166,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     from app.scars.downloads import bp as scar_downloads_bp
     from app.scars.routes import bp as scars_bp
     from app.scorecards.routes import bp as scorecards_bp
+    from app.search.routes import bp as search_bp
     from app.standards.routes import bp as standards_bp
     from app.suppliers.routes import bp as suppliers_bp
     from app.twofactor.routes import bp as twofactor_bp
@@ -187,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
         scorecards_bp,
         notifications_bp,
         audit_bp,
+        search_bp,
         twofactor_bp,
         api_bp,
         api_pages_bp,

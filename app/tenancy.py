@@ -14,10 +14,11 @@ identity map without running a query, and so without the criterion.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import event, literal, select
+from sqlalchemy import event, literal, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.db import TenantScoped
@@ -63,6 +64,26 @@ def internal_users(*criteria: Any) -> list[Any]:
 
     query = select(User).where(User.supplier_id.is_(None), *criteria).order_by(User.id)
     return list(db.session.scalars(query.execution_options(**{INTERNAL_ONLY: True})))
+
+
+def people_names(ids: Iterable[int]) -> dict[int, str]:
+    """The names of these users that the session may name: its own supplier's people and the brand's staff.
+
+    The brand's staff who act on a supplier's records (raise its SCAR, review or decide its lot) are named
+    to the supplier, as their signatures already are; another supplier's people never are. Names only:
+    e-mail addresses and accounts stay out of the supplier's scope.
+    """
+    from app.auth.models import User
+
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = select(User.id, User.name).where(User.id.in_(wanted))
+    supplier_id = current_scope(db.session)
+    if supplier_id is not None:
+        query = query.where(or_(User.supplier_id.is_(None), User.supplier_id == supplier_id))
+    rows = db.session.execute(query.execution_options(**{INTERNAL_ONLY: True}))
+    return {row.id: row.name for row in rows}
 
 
 def exists_anywhere(table: Any, *criteria: Any) -> bool:

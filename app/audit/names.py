@@ -31,3 +31,34 @@ def names_records(
     would configure the mappers before every domain's models exist.
     """
     NAMERS[model.__name__] = RecordNamer(model, name, options)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A recorded field that holds the id of a record (`many`: a list of ids), named like the records
+    of its type: "Part: PA-100" rather than "Part: 2"."""
+
+    object_type: str
+    many: bool = False
+
+
+# The fields of events' before/after that hold ids. "lots" is a list of lot ids where a SCAR links
+# lots, and a count elsewhere (the effectiveness check): only a list is read as ids.
+REFERENCES: dict[str, Reference] = {
+    "supplier_id": Reference("Supplier"),
+    "site_id": Reference("Site"),
+    "part_id": Reference("Part"),
+    "reviewer_id": Reference("User"),
+    "attachment_id": Reference("Attachment"),
+    "lots": Reference("Lot", many=True),
+}
+
+
+def referenced_ids(field: str, value: Any) -> list[int]:
+    """The record ids a recorded value holds, if `field` is a reference (else none)."""
+    reference = REFERENCES.get(field)
+    if reference is None:
+        return []
+    if reference.many:
+        return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
+    return [value] if isinstance(value, int) and not isinstance(value, bool) else []

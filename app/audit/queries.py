@@ -11,12 +11,13 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
-from app.audit.names import NAMERS
+from app.audit.names import NAMERS, REFERENCES, referenced_ids
 from app.audit.texts import ACTION_TEXTS
 from app.auth.models import User
 from app.extensions import db
 from app.pagination import Page, page_number
 from app.suppliers.models import Supplier
+from app.tenancy import people_names
 
 HISTORY_LIMIT = 200
 PER_PAGE = 50
@@ -72,14 +73,35 @@ def recent_events(limit: int = 10) -> list[AuditEvent]:
 # --- Readable names of the records events point at -------------------------------------------
 
 
-def object_names(events: Iterable[Any]) -> dict[tuple[str, int], str]:
-    """The name of each record the events point at (one query per record type), where still visible."""
+def object_names(events: Iterable[Any], *, records: bool = True) -> dict[tuple[str, int], str]:
+    """The names of the records the events point at, of the records their changes refer to ("site_id",
+    "lots") and of the people who acted, keyed by (type, id): one query per record type, where visible.
+
+    People go through `tenancy.people_names` (the rule of `app.auth.people`): a supplier user reads the
+    names of the brand's staff in its history, whose rows are out of its scope. A record's own history
+    names neither the record itself (`records=False`).
+    """
     ids_by_type: dict[str, set[int]] = {}
+
+    def want(obj_type: str, ids: Iterable[int]) -> None:
+        ids_by_type.setdefault(obj_type, set()).update(ids)
+
     for event in events:
-        if event.object_type in NAMERS and event.object_id is not None:
-            ids_by_type.setdefault(event.object_type, set()).add(event.object_id)
+        if records and event.object_type in NAMERS and event.object_id is not None:
+            want(event.object_type, [event.object_id])
+        for values in (event.before, event.after):
+            for field, value in values.items() if isinstance(values, dict) else ():
+                if field in REFERENCES:
+                    want(REFERENCES[field].object_type, referenced_ids(field, value))
+        if event.actor_id is not None and event.actor is None:
+            want("User", [event.actor_id])
     names: dict[tuple[str, int], str] = {}
     for obj_type, ids in ids_by_type.items():
+        if not ids:
+            continue
+        if obj_type == "User":
+            names.update({("User", user_id): name for user_id, name in people_names(ids).items()})
+            continue
         namer = NAMERS[obj_type]
         rows = db.session.scalars(
             select(namer.model).options(*namer.options()).where(namer.model.id.in_(sorted(ids)))

@@ -69,9 +69,15 @@ def describe_event(event: Any) -> str:
 
 
 @bp.app_template_global("event_changes")
-def event_changes(event: Any) -> list[Any]:
-    """The fields the event changed, for templates."""
-    return changed_fields(event.before, event.after)
+def event_changes(event: Any, names: dict[tuple[str, int], str] | None = None) -> list[Any]:
+    """The fields the event changed, for templates; referred records named from `names` (object_names)."""
+    return changed_fields(event.before, event.after, names)
+
+
+@bp.app_template_global("history_names")
+def history_names(events: list[Any]) -> dict[tuple[str, int], str]:
+    """The names a record's history shows (records its changes refer to, people): one query per type."""
+    return queries.object_names(events, records=False)
 
 
 @bp.app_template_global("history_card_shown")
@@ -82,11 +88,14 @@ def history_card_shown(events: list[Any]) -> bool:
 
 
 @bp.app_template_global("event_actor")
-def event_actor(event: Any) -> str:
-    """Who acted: their name; staff a supplier user may not see; or the system (CLI, jobs)."""
+def event_actor(event: Any, names: dict[tuple[str, int], str] | None = None) -> str:
+    """Who acted, by name (the brand's staff too, see `app.auth.people`), or the system (CLI, jobs)."""
     if event.actor is not None:
         return event.actor.name
-    return _("Brand staff") if event.actor_id is not None else _("System")
+    if event.actor_id is None:
+        return _("System")
+    name = (names or {}).get(("User", event.actor_id))
+    return name or _("User #%(id)d", id=event.actor_id)
 
 
 @bp.app_template_global("event_record")

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
+from app.audit.names import REFERENCES, referenced_ids
 from app.i18n import lazy_gettext as _l
 
 # Every action code passed to `record(...)`, and the ones of features on their way in.
@@ -156,6 +157,7 @@ FIELD_LABELS = {
     "signer": _l("Signed by"),
     "meaning": _l("Signature meaning"),
     "version": _l("Version"),
+    "lots": _l("Lots"),
 }
 
 
@@ -229,12 +231,29 @@ def _as_fields(values: Any) -> dict[str, Any]:
 UNSHOWN_FIELDS = frozenset({"version"})
 
 
-def changed_fields(before: Any, after: Any) -> list[FieldChange]:
-    """The fields whose value differs between before and after, in recorded order."""
+def changed_fields(
+    before: Any, after: Any, names: Mapping[tuple[str, int], str] | None = None
+) -> list[FieldChange]:
+    """The fields whose value differs between before and after, in recorded order; ids of records
+    (`names.REFERENCES`) are shown by the records' names where `names` (from `object_names`) knows them."""
     before, after = _as_fields(before), _as_fields(after)
-    names = [n for n in [*before, *(n for n in after if n not in before)] if n not in UNSHOWN_FIELDS]
+    names = names or {}
+    keys = [n for n in [*before, *(n for n in after if n not in before)] if n not in UNSHOWN_FIELDS]
     return [
-        FieldChange(name, field_label(name), display_value(before.get(name)), display_value(after.get(name)))
-        for name in names
-        if before.get(name) != after.get(name)
+        FieldChange(
+            key,
+            field_label(key),
+            _display(key, before.get(key), names),
+            _display(key, after.get(key), names),
+        )
+        for key in keys
+        if before.get(key) != after.get(key)
     ]
+
+
+def _display(field: str, value: Any, names: Mapping[tuple[str, int], str]) -> str:
+    ids = referenced_ids(field, value)
+    if not ids:
+        return display_value(value)
+    object_type = REFERENCES[field].object_type
+    return display_value(", ".join(names.get((object_type, i)) or f"#{i}" for i in ids))

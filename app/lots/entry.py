@@ -63,6 +63,11 @@ class EntryError:
         return ""
 
 
+@dataclass(frozen=True)
+class MissingValueError(EntryError):
+    """A cell of the sample without a value: the grid marks each, and its list counts them in one line."""
+
+
 class DataRejectedError(RuleError):
     """Inspection data refused as a whole; `errors` lists every problem found."""
 
@@ -245,7 +250,7 @@ def missing_values(
 ) -> list[EntryError]:
     """An error for every (sample, characteristic) without a value: a submitted sample must be complete."""
     return [
-        EntryError(_("No value yet."), sample, characteristic.code)
+        MissingValueError(_("No value yet."), sample, characteristic.code)
         for sample in range(1, sample_size + 1)
         for characteristic in characteristics
         if (sample, characteristic.id) not in present

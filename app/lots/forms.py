@@ -77,6 +77,9 @@ class LotFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    number = StringField(
+        _l("Lot number"), validators=[Optional()], filters=[lambda v: (v or "").strip()[:40] or None]
+    )
     part = SelectField(_l("Part"), coerce=int, validators=[Optional()])
     site = SelectField(_l("Site"), coerce=int, validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])

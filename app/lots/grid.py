@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.lots.entry import EntryError, RawCell, RawFinding, Value, parse_number
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.lots.entry import EntryError, MissingValueError, RawCell, RawFinding, Value, parse_number
 from app.lots.models import Finding
 from app.standards.models import Characteristic, CharacteristicKind
 
 MAX_FINDING_ROWS = 200
+# The empty cells the list above the grid names; the rest are counted (each cell is marked anyway).
+MISSING_NAMED = 5
 FINDING_PARTS = ("code", "zone", "count", "sample")
 
 
@@ -86,7 +91,8 @@ def finding_texts_from_form(form: Mapping[str, str]) -> list[dict[str, str]]:
 class GridErrors:
     """Errors placed on the page: by cell name, by finding row, and the rest above the form.
 
-    `listed` repeats the cell errors for the list above the grid, so that none is missed on a long grid.
+    `listed` repeats the cell errors for the list above the grid, so that none is missed on a long grid;
+    the empty cells are one line there ("180 cells have no value yet: …"), not one row each.
     """
 
     cells: dict[str, str]
@@ -101,11 +107,12 @@ def place_errors(errors: Sequence[EntryError], characteristics: Sequence[Charact
     findings: dict[int, list[str]] = {}
     general: list[EntryError] = []
     listed: list[EntryError] = []
+    missing: list[EntryError] = []
     for error in errors:
         characteristic = by_code.get(error.characteristic or "")
         if error.sample is not None and characteristic is not None and error.column is None:
             cells.setdefault(cell_name(error.sample, characteristic), error.message)
-            listed.append(error)
+            (missing if isinstance(error, MissingValueError) else listed).append(error)
         elif (
             error.row is not None
             and error.characteristic is None
@@ -115,7 +122,24 @@ def place_errors(errors: Sequence[EntryError], characteristics: Sequence[Charact
             findings.setdefault(error.row, []).append(error.message)
         else:
             general.append(error)
+    if missing:
+        listed.insert(0, missing_summary(missing))
     return GridErrors(cells, findings, general, listed)
+
+
+def missing_summary(missing: Sequence[EntryError]) -> EntryError:
+    """One line for the empty cells: how many, and the first MISSING_NAMED of them by place."""
+    named = "; ".join(error.where() for error in missing[:MISSING_NAMED])
+    if len(missing) > MISSING_NAMED:
+        named = _("%(cells)s and %(n)d more", cells=named, n=len(missing) - MISSING_NAMED)
+    return EntryError(
+        ngettext(
+            "%(num)d cell has no value yet: %(cells)s",
+            "%(num)d cells have no value yet: %(cells)s",
+            len(missing),
+            cells=named,
+        )
+    )
 
 
 def out_of_spec(characteristic: Characteristic, text: str) -> bool:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, case, func, select
+from sqlalchemy import Row, Select, and_, case, func, or_, select
 
+from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Lot, LotState
 from app.pagination import Page, page_number
 from app.parts.models import Part
+from app.search.matching import exact_first, number_contains
 from app.suppliers.models import Site, Supplier
 
 PER_PAGE = 50
@@ -24,6 +26,7 @@ class LotFilters:
     state: str | None = None
     since: date | None = None
     supplier_id: int | None = None
+    number: str | None = None  # a part of the lot number, in any case
 
 
 def _criteria(filters: LotFilters) -> list[Any]:
@@ -38,6 +41,8 @@ def _criteria(filters: LotFilters) -> list[Any]:
         criteria.append(Lot.updated_at >= datetime.combine(filters.since, time.min, tzinfo=UTC))
     if filters.supplier_id:
         criteria.append(Lot.supplier_id == filters.supplier_id)
+    if filters.number and filters.number.strip():
+        criteria.append(number_contains(Lot.lot_number, filters.number))
     return criteria
 
 
@@ -78,13 +83,30 @@ def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> 
     return Page(list(items), total, number, per_page)
 
 
-# The supplier home's groups of lots still in the supplier's hands or waiting for the brand.
+def lots_numbered(text: str, limit: int) -> list[Row[Any]]:
+    """Lots visible to the session whose number contains `text`, exact matches first, as rows of
+    ROW_COLUMNS (the header's search)."""
+    return list(
+        db.session.execute(
+            _with_row_columns(select(*ROW_COLUMNS))
+            .where(number_contains(Lot.lot_number, text))
+            .order_by(exact_first(Lot.lot_number, text), Lot.updated_at.desc(), Lot.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+# The supplier home's groups of lots still in the supplier's hands or waiting for the brand, and the
+# lots rejected in the last REJECTED_DAYS (decided, but the supplier has to act on them: a SCAR, a
+# replacement lot).
 ACTIVE_GROUPS = {
     LotState.RETURNED: "returned",
     LotState.DRAFT: "draft",
     LotState.SUBMITTED: "waiting",
     LotState.IN_REVIEW: "waiting",
+    LotState.REJECTED: "rejected",
 }
+REJECTED_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -96,8 +118,10 @@ class ActiveLots:
 
 
 def active_lots(supplier_id: int, limit: int = 10) -> ActiveLots:
-    """The supplier's returned, draft and waiting lots: the `limit` latest of each group with the
-    group's total, in one query over the supplier's active lots only (history is never read)."""
+    """The supplier's returned, draft and waiting lots and those rejected in the last REJECTED_DAYS: the
+    `limit` latest of each group with the group's total, in one query (older history is never read)."""
+    rejected_since = utcnow() - timedelta(days=REJECTED_DAYS)
+    still_active = [state for state in ACTIVE_GROUPS if state != LotState.REJECTED]
     group = case(*((Lot.state == state, name) for state, name in ACTIVE_GROUPS.items())).label("group")
     ranked = (
         _with_row_columns(
@@ -110,7 +134,13 @@ def active_lots(supplier_id: int, limit: int = 10) -> ActiveLots:
                 func.count().over(partition_by=group).label("total"),
             )
         )
-        .where(Lot.supplier_id == supplier_id, Lot.state.in_(tuple(ACTIVE_GROUPS)))
+        .where(
+            Lot.supplier_id == supplier_id,
+            or_(
+                Lot.state.in_(still_active),
+                and_(Lot.state == LotState.REJECTED, Lot.decided_at >= rejected_since),
+            ),
+        )
         .subquery()
     )
     rows = db.session.execute(

@@ -30,7 +30,7 @@ bp = Blueprint("lots", __name__)
 @bp.route("/lots")
 @roles_required(ANY_ROLE)
 def index():
-    """Lots the user may see, filtered by part, site, state and date, newest change first."""
+    """Lots the user may see, filtered by lot number, part, site, state and date, newest change first."""
     form = LotFilterForm(request.args)
     supplier_id = current_user.supplier_id
     pairs = services.approved_pairs(supplier_id) if supplier_id else []
@@ -44,6 +44,7 @@ def index():
         site_id=form.site.data if not form.site.errors else None,
         state=form.state.data or None,
         since=form.since.data if not form.since.errors else None,
+        number=form.number.data,
     )
     page = queries.lot_page(filters, request.args.get("page", 1, type=int))
     return render_template("lots/index.html", form=form, page=page, states=STATE_LABELS)

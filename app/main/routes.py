@@ -52,6 +52,7 @@ def home():
             supplier=supplier,
             certificate_warnings=figures.certificate_warnings(),
             lots=lot_queries.active_lots(supplier.id),
+            rejected_days=lot_queries.REJECTED_DAYS,
             states=STATE_LABELS,
             scar_steps_due=figures.scar_steps_due(utcnow().date()),
         )

@@ -15,6 +15,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.parts.models import Part, PartApproval
 from app.rules import RuleError, taken
+from app.search.matching import exact_first, number_contains
 from app.suppliers.models import Site
 
 PART_FIELDS = ("part_number", "name", "product_line", "drawing_revision")
@@ -104,12 +105,21 @@ def approvals_of_part(part_id: int) -> list[PartApproval]:
 
 def visible_parts() -> list[Part]:
     """Parts the session may see: all for internal users; for a supplier, those it is approved for."""
-    query = select(Part).order_by(Part.part_number)
-    if tenancy.current_scope(db.session) is not None:
-        query = query.where(
-            Part.id.in_(select(PartApproval.part_id).where(PartApproval.revoked_at.is_(None)))
-        )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_visible(select(Part).order_by(Part.part_number))))
+
+
+def _visible(query: Any) -> Any:
+    """Only the parts a supplier user's company is approved for (its approvals are in its scope)."""
+    if tenancy.current_scope(db.session) is None:
+        return query
+    return query.where(Part.id.in_(select(PartApproval.part_id).where(PartApproval.revoked_at.is_(None))))
+
+
+def parts_numbered(text: str, limit: int) -> list[Part]:
+    """Parts the session may see (as `visible_parts`) whose number contains `text`, exact matches first."""
+    query = select(Part).where(number_contains(Part.part_number, text))
+    query = query.order_by(exact_first(Part.part_number, text), Part.part_number).limit(limit)
+    return list(db.session.scalars(_visible(query)))
 
 
 def part_or_404(part_id: int) -> Part:

@@ -20,6 +20,7 @@ from app.pagination import Page, page_number
 from app.parts.models import Part
 from app.scars.deadlines import is_overdue
 from app.scars.models import Scar, ScarLot, ScarState, ScarStep, Severity, StepState, StepSubmission
+from app.search.matching import exact_first, number_contains
 from app.standards.labels import class_word
 from app.suppliers.models import Supplier
 
@@ -118,6 +119,27 @@ def _criteria(filters: ScarFilters, today: date) -> list[Any]:
     if filters.waiting_for_brand:
         criteria.append(exists().where(ScarStep.scar_id == Scar.id, ScarStep.state == StepState.SUBMITTED))
     return criteria
+
+
+def scars_numbered(text: str, limit: int) -> list[Row[Any]]:
+    """SCARs visible to the session whose number contains `text`, exact matches first (the header's
+    search): id, number, title, state, part number and supplier code."""
+    query = (
+        select(
+            Scar.id,
+            Scar.number,
+            Scar.title,
+            Scar.state,
+            Part.part_number,
+            Supplier.code.label("supplier_code"),
+        )
+        .join(Part, Part.id == Scar.part_id)
+        .join(Supplier, Supplier.id == Scar.supplier_id)
+        .where(number_contains(Scar.number, text))
+        .order_by(exact_first(Scar.number, text), Scar.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(query).all())
 
 
 def scar_page(filters: ScarFilters, number: int = 1, per_page: int = PER_PAGE) -> Page[Row[Any]]:

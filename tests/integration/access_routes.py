@@ -179,6 +179,7 @@ ROUTES: dict[str, Route] = {
         "GET", lambda w, o: f"/certificates/{_pick(w, o, 'certificate_a', 'certificate_b')}/file", ALL, True
     ),
     "lots.index": Route("GET", lambda w, o: "/lots", ALL),
+    "search.index": Route("GET", lambda w, o: "/search?q=0001", ALL),
     "lots.create": Route("GET", lambda w, o: "/lots/new", SUPPLIER),
     "lots.detail": Route("GET", lambda w, o: f"/lots/{_lot(w, o)}", ALL, True),
     "lots.data": Route("GET", lambda w, o: f"/lots/{_lot(w, o)}/data", SUPPLIER, True),

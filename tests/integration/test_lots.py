@@ -717,7 +717,7 @@ def test_the_supplier_home_shows_the_latest_ten_of_each_active_group_and_counts_
         active = queries.active_lots(world.supplier_a)
         # With the world's lots of A: draft A-0001, submitted A-0002, in review A-0003 (changed last);
         # B's lots are not A's.
-        assert active.counts == {"returned": 2, "draft": 12, "waiting": 4}
+        assert active.counts == {"returned": 2, "draft": 12, "waiting": 4, "rejected": 0}
         drafts = [row.lot_number for row in active.latest["draft"]]
         assert drafts == ["A-0001", *(f"H-{i:03d}" for i in range(10, 1, -1))]  # newest change first
         waiting = [row.lot_number for row in active.latest["waiting"]]

@@ -1,0 +1,1 @@
+"""Finding a record by its number: the header's search box (lots, SCARs, parts)."""
