@@ -183,6 +183,8 @@ def test_publishing_early_records_the_reason_on_the_publication_and_in_the_trail
         assert event is not None and event.after["early_reason"] == "Supplier meeting on the 20th"
     html = client.get(f"/scorecards/{MONTH}").get_data(as_text=True)
     assert "Published early" in html and "Supplier meeting on the 20th" in html
+    trail = client.get("/audit").get_data(as_text=True)
+    assert "Reason for publishing early" in trail and "Supplier meeting on the 20th" in trail
 
 
 def test_a_period_that_has_ended_is_published_without_a_reason(client, app, world, clock):
