@@ -20,7 +20,7 @@ from app.scorecards.models import Publication
 from app.scorecards.periods import Period
 from app.suppliers.models import Supplier
 from tests import factories
-from tests.conftest import csrf_token, login_as
+from tests.conftest import count_page_statements, csrf_token, login_as
 
 pytestmark = pytest.mark.shared_world
 
@@ -136,6 +136,20 @@ def test_the_confirmation_warns_of_a_supplier_with_nobody_to_tell(client, app, w
     login_as(client, world.quality_manager)
     html = client.get(f"/scorecards/{MONTH}/publish").get_data(as_text=True)
     assert "Nobody at EMPTY will be told" in html
+
+
+def test_the_confirmation_costs_the_same_queries_for_more_suppliers_and_people(client, app, world):
+    login_as(client, world.quality_manager)
+    few, _ = count_page_statements(app, client, f"/scorecards/{MONTH}/publish")
+    with app.app_context():
+        for i in range(4):
+            owner = factories.supplier(f"MORE{i}")
+            factories.user(Role.SUPPLIER_MANAGER, owner)
+            factories.user(Role.SUPPLIER_INSPECTOR, owner)
+        db.session.commit()
+    more, html = count_page_statements(app, client, f"/scorecards/{MONTH}/publish")
+    assert more == few
+    assert "Suppliers: 6 · managers: 6 · inspectors: 6" in html
 
 
 def test_only_a_quality_manager_opens_the_confirmation(client, world):
