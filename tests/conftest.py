@@ -285,7 +285,9 @@ def build_world(app: Flask) -> SimpleNamespace:
         # The current month's scorecards, published, for the matrix rows of the card routes.
         with patch.object(scorecard_subscribers, "notify"):
             month = Period.containing(utcnow().date())
-            rows["publication"] = scorecard_services.publish(month, rows["quality_manager"])
+            rows["publication"] = scorecard_services.publish(
+                month, rows["quality_manager"], early_reason="The matrix needs a card"
+            )
         # An API token per supplier, for the API rows of the matrix (the secrets kept beside the ids).
         for x in ("a", "b"):
             rows[f"token_{x}"], rows[f"token_{x}_secret"] = create_token(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, StringField
+from wtforms import BooleanField, DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.i18n import lazy_gettext as _l
@@ -82,7 +82,20 @@ for _kpi in Kpi:
 
 
 class PublishForm(FlaskForm):
+    """Publishing a period; before it ends, "publish early" must be chosen and a reason given (the
+    service decides, so the rule holds for every caller)."""
+
     note = StringField(_l("Note (optional)"), validators=[Length(max=500)])
+    early = BooleanField(_l("Publish early, before the period ends"))
+    early_reason = TextAreaField(
+        _l("Reason for publishing early"),
+        description=_l("Kept with the publication and in the audit trail."),
+        validators=[Length(max=500, message=_l("The reason can be at most %(max)d characters."))],
+    )
+
+    def early_request(self) -> str | None:
+        """The reason given with "publish early", or None when it was not chosen."""
+        return (self.early_reason.data or "") if self.early.data else None
 
 
 def rule_fields(form: RulesForm, kpi: Kpi) -> tuple[Any, Any, Any]:

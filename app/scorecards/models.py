@@ -59,6 +59,8 @@ class Publication(db.Model):
     published_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     published_by_name: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(String(500), default="")
+    # Why it was published before the period ended ("" when published after its end).
+    early_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     published_by: Mapped[User] = relationship()
 

@@ -3,8 +3,6 @@ behind its figures, the scoring rules and a supplier's yearly targets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
@@ -17,11 +15,8 @@ from app.clock import utcnow
 from app.forms import show_rule_error
 from app.quality.scoring import GROUPS, Kpi
 from app.rules import RuleError
-from app.scorecards import charts, drilldown, files, policy, ranking, report, services, texts
-from app.scorecards.cards import digest
+from app.scorecards import charts, drilldown, files, notices, pages, policy, ranking, report, services, texts
 from app.scorecards.forms import PublishForm, RulesForm, TargetsForm, rule_fields
-from app.scorecards.kpis import Window
-from app.scorecards.models import Publication
 from app.scorecards.periods import MONTH, QUARTER, Period
 from app.security import ANY_ROLE, INTERNAL, form_view, roles_required
 from app.suppliers.models import Supplier
@@ -42,13 +37,6 @@ WORDS = {
 }
 
 
-def _period(key: str) -> Period:
-    period = Period.parse(key)
-    if period is None or not period.has_started(utcnow()):
-        abort(404)
-    return period
-
-
 @bp.route("/scorecards")
 @roles_required(ANY_ROLE)
 def index():
@@ -67,13 +55,11 @@ def index():
 @bp.route("/scorecards/<period_key>")
 @roles_required(INTERNAL)
 def period(period_key: str):
-    """Every supplier ranked for the period: live, or as published in `?version=N`."""
-    shown = _period(period_key)
+    """Every supplier ranked for the period: as last published (or `?version=N`), or the live
+    draft (`?draft=1`, and until the period is first published)."""
+    shown = pages.period_of(period_key)
     publications = services.publications_of(shown)
-    version = request.args.get("version", type=int)
-    publication = next((p for p in publications if p.version == version), None)
-    if version is not None and publication is None:
-        abort(404)
+    publication = pages.shown_publication(shown, publications)
     now = utcnow()
     standings = ranking.published(publication) if publication else ranking.live(shown, now)
     return render_template(
@@ -84,79 +70,58 @@ def period(period_key: str):
         publications=publications,
         as_of=publication.as_of if publication else shown.as_of(now),
         running=not shown.is_over(now),
-        form=PublishForm() if policy.can_publish(current_user) else None,
         **WORDS,
     )
+
+
+@bp.route("/scorecards/<period_key>/publish")
+@roles_required(policy.PUBLISHERS)
+def confirm_publish(period_key: str):
+    """What publishing does and who will be told, before the quality manager confirms."""
+    return _publish_page(pages.period_of(period_key), PublishForm(formdata=None))
 
 
 @bp.route("/scorecards/<period_key>/publish", methods=["POST"])
 @roles_required(policy.PUBLISHERS)
 @form_view
 def publish(period_key: str):
-    """Freeze every supplier's card for the period as a new version."""
-    shown = _period(period_key)
+    """Freeze every supplier's card for the period as a new version, once confirmed."""
+    shown = pages.period_of(period_key)
     form = PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        publication = services.publish(shown, current_user, note=form.note.data or "")
-    except RuleError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("scorecards.period", period_key=shown.key))
-    flash(
-        _(
-            "%(period)s published as version %(version)s.",
-            period=texts.period_label(shown),
-            version=publication.version,
-        ),
-        "success",
-    )
-    return redirect(url_for("scorecards.period", period_key=shown.key, version=publication.version))
+    if form.validate_on_submit():
+        try:
+            publication = services.publish(
+                shown, current_user, note=form.note.data or "", early_reason=form.early_request()
+            )
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            label, version = texts.period_label(shown), publication.version
+            flash(_("%(period)s published as version %(version)s.", period=label, version=version), "success")
+            return redirect(url_for("scorecards.period", period_key=shown.key, version=version))
+    return _publish_page(shown, form, 422)
 
 
-@dataclass(frozen=True)
-class Shown:
-    """The card on show: a live draft (publication None) or a published version."""
-
-    period: Period
-    supplier: Supplier
-    card: dict[str, Any]
-    digest: str
-    publication: Publication | None
-
-    @property
-    def window(self) -> Window:
-        return Window(self.period.start, datetime.fromisoformat(self.card["as_of"]))
-
-    @property
-    def version(self) -> int | None:
-        return self.publication.version if self.publication else None
-
-
-def _shown(period_key: str, supplier_id: int, numbers: bool = True) -> Shown:
-    """Internal users see the live draft unless they ask for `?version=N`; suppliers see the latest
-    published version (or the one asked for) and nothing else."""
-    shown = _period(period_key)
-    supplier = get_or_404(Supplier, supplier_id)
-    version = request.args.get("version", type=int)
-    if current_user.is_internal and version is None:
-        if not numbers:  # the lists behind a draft need its window, not its figures
-            return Shown(shown, supplier, {"as_of": shown.as_of(utcnow()).isoformat()}, "", None)
-        card = services.drafts(shown, [supplier.id])[supplier.id]
-        return Shown(shown, supplier, card, digest(card), None)
-    stored = services.published_card(shown, supplier.id, version)
-    if stored is None:
-        abort(404)
-    return Shown(shown, supplier, stored.numbers, stored.digest, stored.publication)
+def _publish_page(shown: Period, form: PublishForm, status: int = 200):  # type: ignore[no-untyped-def]
+    latest = services.latest_publication(shown)
+    return render_template(
+        "scorecards/publish.html",
+        period=shown,
+        form=form,
+        version=(latest.version if latest else 0) + 1,
+        early=services.publishes_early(shown),
+        audience=notices.audience(),
+        **WORDS,
+    ), status
 
 
 @bp.route("/scorecards/<period_key>/suppliers/<int:supplier_id>")
 @roles_required(ANY_ROLE)
 def card(period_key: str, supplier_id: int):
     """A supplier's card: KPIs against targets, score and grade, trend, Pareto, lists, formulas."""
-    shown = _shown(period_key, supplier_id)
+    shown = pages.shown_card(period_key, supplier_id)
     standing = None
-    if current_user.is_internal:
+    if policy.sees_drafts(current_user):
         standings = (
             ranking.published(shown.publication)
             if shown.publication
@@ -168,7 +133,7 @@ def card(period_key: str, supplier_id: int):
         shown=shown,
         card=shown.card,
         standing=standing,
-        versions=services.publications_of(shown.period) if current_user.is_internal else [],
+        versions=services.publications_of(shown.period) if policy.sees_drafts(current_user) else [],
         trend_chart=charts.trend_chart(shown.card),
         pareto_chart=charts.pareto_chart(shown.card),
         drill_down=texts.DRILL_DOWN,
@@ -180,7 +145,7 @@ def card(period_key: str, supplier_id: int):
 @roles_required(ANY_ROLE)
 def card_pdf(period_key: str, supplier_id: int):
     """The card as an A4 PDF, from the same numbers as the page."""
-    shown = _shown(period_key, supplier_id)
+    shown = pages.shown_card(period_key, supplier_id)
     suffix = f"v{shown.version}" if shown.version else "draft"
     name = f"{shown.supplier.code}-{shown.period.key}-{suffix}.pdf"
     printed = files.stored(shown.card, shown.version) if str(get_locale()) == files.PRINTED_LANGUAGE else None
@@ -192,18 +157,15 @@ def card_pdf(period_key: str, supplier_id: int):
     )
 
 
-def _list_args(shown: Shown) -> dict[str, Any]:
-    args: dict[str, Any] = {"period_key": shown.period.key, "supplier_id": shown.supplier.id}
-    if shown.version:
-        args["version"] = shown.version
-    return args
+def _list_args(shown: pages.Shown) -> dict[str, Any]:
+    return {"period_key": shown.period.key, "supplier_id": shown.supplier.id, **shown.args()}
 
 
 @bp.route("/scorecards/<period_key>/suppliers/<int:supplier_id>/lots")
 @roles_required(ANY_ROLE)
 def lots(period_key: str, supplier_id: int):
     """The lots behind LAR, PPM, first pass, rejected quantity and capability, with their totals."""
-    shown = _shown(period_key, supplier_id, numbers=False)
+    shown = pages.shown_card(period_key, supplier_id, numbers=False)
     try:
         which = drilldown.LotList(request.args.get("list", drilldown.LotList.DECIDED))
     except ValueError:
@@ -218,7 +180,7 @@ def lots(period_key: str, supplier_id: int):
 @roles_required(ANY_ROLE)
 def scars(period_key: str, supplier_id: int):
     """The 8D steps due (on-time rate), the SCARs closed (days to close) or open at the end."""
-    shown = _shown(period_key, supplier_id, numbers=False)
+    shown = pages.shown_card(period_key, supplier_id, numbers=False)
     try:
         which = drilldown.ScarList(request.args.get("list", drilldown.ScarList.STEPS_DUE))
     except ValueError:

@@ -145,12 +145,46 @@ def publications_of(period: Period) -> list[Publication]:
     )
 
 
-def publish(period: Period, by: User, note: str = "", now: datetime | None = None) -> Publication:
-    """Freeze every supplier's card for the period as a new version; suppliers' managers are told."""
+REASON_LENGTH = 500  # Publication.early_reason
+
+
+def publishes_early(period: Period, now: datetime | None = None) -> bool:
+    """True while the period is running: publishing now needs an explicit "publish early" and a reason."""
+    return not period.is_over(now or utcnow())
+
+
+def publish(
+    period: Period,
+    by: User,
+    note: str = "",
+    now: datetime | None = None,
+    early_reason: str | None = None,
+) -> Publication:
+    """Freeze every supplier's card for the period as a new version; suppliers' people are told.
+
+    Before the period ends the publisher must ask to publish early (`early_reason` not None) and say
+    why; the reason is kept on the publication and in the audit trail."""
     _check_quality_manager(by, policy.can_publish)
     now = now or utcnow()
     if not period.has_started(now):
         raise RuleError(_("%(period)s has not started yet; there is nothing to publish.", period=period.key))
+    reason = ""
+    if publishes_early(period, now):
+        if early_reason is None:
+            raise RuleError(
+                _(
+                    "%(period)s has not ended. To publish it now, choose “Publish early” and say why.",
+                    period=period.key,
+                ),
+                "early",
+            )
+        reason = early_reason.strip()
+        if not reason:
+            raise RuleError(_("Give the reason for publishing before the period ends."), "early_reason")
+        if len(reason) > REASON_LENGTH:
+            raise RuleError(
+                _("The reason can be at most %(max)d characters.", max=REASON_LENGTH), "early_reason"
+            )
     version = (
         db.session.scalar(select(func.max(Publication.version)).where(Publication.period == period.key)) or 0
     ) + 1
@@ -162,6 +196,7 @@ def publish(period: Period, by: User, note: str = "", now: datetime | None = Non
         published_by_id=by.id,
         published_by_name=by.name,
         note=note.strip(),
+        early_reason=reason,
     )
     db.session.add(publication)
     db.session.flush()
@@ -187,6 +222,7 @@ def publish(period: Period, by: User, note: str = "", now: datetime | None = Non
             "version": version,
             "as_of": publication.as_of.isoformat(),
             "cards": len(numbers),
+            **({"early_reason": reason} if reason else {}),
         },
         actor_id=by.id,
     )

@@ -1,32 +1,22 @@
-"""After a publication: each supplier's managers are told, and the worker prints the version's PDFs."""
+"""After a publication: each supplier's managers and inspectors are told, and the worker prints the
+version's PDFs."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
-
-from app.auth.models import SUPPLIER_MANAGERS, User
 from app.events import subscribe
-from app.extensions import db
 from app.jobs.queue import enqueue_after_commit
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.scorecards.models import Publication
+from app.scorecards.notices import recipients
 
 
 @subscribe("scorecard.published")
 def tell_suppliers(publication: Publication, numbers: Mapping[int, Mapping[str, Any]]) -> None:
-    managers = db.session.scalars(
-        select(User).where(
-            User.supplier_id.in_(list(numbers)), User.role.in_(SUPPLIER_MANAGERS), User.is_active_account
-        )
-    )
-    by_supplier: dict[int, list[User]] = {}
-    for user in managers:
-        by_supplier.setdefault(user.supplier_id or 0, []).append(user)
-    for supplier_id, people in by_supplier.items():
+    for supplier_id, people in recipients(list(numbers)).items():
         code = numbers[supplier_id]["supplier"]["code"]
         path = f"/scorecards/{publication.period}/suppliers/{supplier_id}"
         params = {"supplier_code": code, "period": publication.period}

@@ -90,5 +90,6 @@ def kpi_value(kpi: Kpi | str, value: Any) -> str:
     return f"{number} {unit}".strip()
 
 
-# The trail describes changed rules and targets by their KPIs' names.
+# The trail describes changed rules and targets by their KPIs' names, and an early publication's reason.
 labels_fields({kpi.value: label for kpi, label in KPI_LABELS.items()})
+labels_fields({"early_reason": _l("Reason for publishing early")})

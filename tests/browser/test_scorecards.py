@@ -1,5 +1,7 @@
-"""A quality manager publishes the current month; SIAM's manager opens the published card, follows a
-figure to the lots behind it, downloads the PDF (same SHA-256 as the page) and cannot open WUXI's card."""
+"""A quality manager opens the current month on its published version, goes to the live draft,
+publishes it early (confirmed, with a reason) and SIAM's inspector is told; SIAM's manager opens the
+published card, follows a figure to the lots behind it, downloads the PDF (same SHA-256 as the page)
+and cannot open WUXI's card."""
 
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ import re
 from playwright.sync_api import ConsoleMessage, Page, expect
 from pypdf import PdfReader
 
-from tests.browser.helpers import screenshot, sign_in
+from tests.browser.helpers import latest_email, screenshot, sign_in
 from tests.clock import TEST_TODAY
 
 QUALITY_MANAGER = "qm@brand.example"
 SIAM_MANAGER = "manager@siam-precision.example"
+SIAM_INSPECTOR = "inspector@siam-precision.example"
+SIAM_PEOPLE = ("Somchai Jaidee", "Malee Srisuk")  # the inspector and the manager
 NOTE = "November review: frozen for the supplier meeting."
+EARLY_REASON = "The supplier meeting is on the 20th."
 # The demo accepts all but the newest two submitted SIAM lots on seeding, so this one is decided this month.
 DECIDED_LOT = "CH-2611-001"
 MONTHS = (
@@ -25,6 +30,7 @@ MONTHS = (
 EXPECTED_CONSOLE_ERRORS = re.compile(
     r"Failed to load resource: the server responded with a status of "
     r"(404 .*/scorecards/\d{4}-\d{2}/suppliers/\d+\)"  # SIAM's manager asks for WUXI's card, on purpose
+    r"|422 .*/scorecards/\d{4}-\d{2}/publish\)"  # publishing a running month without a reason, on purpose
     r"|404 .*/favicon\.ico\))"  # Kensa has no favicon; Chromium asks for one now and then
 )
 
@@ -51,7 +57,9 @@ def _pdf_pages(data: bytes) -> list[str]:
     return [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def test_a_quality_manager_publishes_and_the_supplier_downloads_the_same_card(new_page, tmp_path) -> None:
+def test_a_quality_manager_publishes_and_the_supplier_downloads_the_same_card(
+    new_page, live_server, tmp_path
+) -> None:
     today = TEST_TODAY  # the server's clock starts at TEST_START
     period_key = f"{today:%Y-%m}"
     period_label = f"{MONTHS[today.month - 1]} {today.year}"
@@ -68,22 +76,58 @@ def test_a_quality_manager_publishes_and_the_supplier_downloads_the_same_card(ne
     for code in ("SIAM", "WUXI", "HPA"):
         expect(ranking.filter(has=qm.get_by_role("link", name=code, exact=True))).to_have_count(1)
 
-    qm.get_by_label("Note (optional)").fill(NOTE)
-    publish = qm.get_by_role("button", name=re.compile(r"^Publish version \d+$"))
-    match = re.fullmatch(r"Publish version (\d+)", publish.inner_text().strip())
-    assert match, publish.inner_text()
+    # The period was published once (by the demo): it opens on that version, the draft one click away.
+    expect(qm.locator("main .badge").get_by_text("Published", exact=True)).to_be_visible()
+    expect(qm.locator("main")).to_contain_text("Version 1, published")
+    expect(qm.locator(".draft-banner")).to_have_count(0)
+    screenshot(qm, "scorecards-ranking-published-default")
+    qm.get_by_role("link", name="Open the draft (live)").click()
+    expect(qm).to_have_url(re.compile(rf"/scorecards/{period_key}\?draft=1$"))
+    banner = qm.get_by_role("region", name="Draft (live)")
+    expect(banner).to_be_visible()
+    expect(banner.get_by_role("link", name=re.compile(r"^See published version 1"))).to_be_visible()
+    screenshot(qm, "scorecards-ranking-draft-live-banner")
+
+    # Publishing asks first, and says who will be told.
+    publish_link = qm.get_by_role("link", name=re.compile(r"^Publish version \d+…$"))
+    match = re.fullmatch(r"Publish version (\d+)…", publish_link.inner_text().strip())
+    assert match, publish_link.inner_text()
     version = int(match.group(1))
     assert version >= 2, "the demo publishes the current month once, as version 1"
-    screenshot(qm, "scorecards-ranking-draft")
+    publish_link.click()
+    expect(qm.get_by_role("heading", level=1)).to_have_text(f"Publish {period_label} as version {version}?")
+    told = qm.locator("table.told tbody tr").filter(has_text="SIAM")
+    expect(told).to_contain_text(SIAM_PEOPLE[0])
+    expect(told).to_contain_text(SIAM_PEOPLE[1])
+    expect(qm.locator("#told-summary")).to_have_text(re.compile(r"managers: \d+ · inspectors: \d+$"))
+    qm.get_by_label("Note (optional)").fill(NOTE)
+    publish = qm.get_by_role("button", name=f"Publish version {version}", exact=True)
+
+    # The month is running: without "publish early" and a reason, nothing is published.
+    publish.click()
+    early = qm.get_by_label("Publish early, before the period ends")
+    expect(early).to_have_attribute("aria-invalid", "true")
+    expect(qm.locator("#early-error")).to_contain_text("has not ended")
+    expect(qm.get_by_label("Note (optional)")).to_have_value(NOTE)
+    early.check()
+    publish.click()
+    reason = qm.get_by_label("Reason for publishing early")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(qm.locator("#early_reason-error")).to_contain_text("Give the reason")
+    reason.fill(EARLY_REASON)
+    screenshot(qm, "scorecards-publish-confirm")
     publish.click()
 
     expect(
         qm.get_by_role("status").filter(has_text=f"{period_label} published as version {version}.")
     ).to_be_visible()
     expect(qm).to_have_url(re.compile(rf"/scorecards/{period_key}\?version={version}$"))
-    expect(qm.locator("main .badge", has_text="Published")).to_be_visible()
+    expect(qm.locator("main .badge").get_by_text("Published", exact=True)).to_be_visible()
     expect(qm.locator("main")).to_contain_text(f"Version {version}, published")
     expect(qm.locator("main")).to_contain_text(NOTE)
+    expect(qm.locator("main")).to_contain_text(EARLY_REASON)
+    # SIAM's inspector is told too, by e-mail (in Thai), with the link to the card.
+    assert f"/scorecards/{period_key}/suppliers/" in latest_email(live_server, SIAM_INSPECTOR)
     siam_row = ranking.filter(has=qm.get_by_role("link", name="SIAM", exact=True))
     siam_grade = siam_row.locator(".grade-badge").inner_text().strip()
     assert siam_grade in {"A", "B", "C", "D"}, f"SIAM has decided lots this month, so a grade: {siam_grade!r}"
@@ -98,6 +142,15 @@ def test_a_quality_manager_publishes_and_the_supplier_downloads_the_same_card(ne
     expect(qm.locator("main")).to_contain_text(f"Published version {version},")
     digest = qm.locator("code#digest").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", digest), digest
+    # The card's live draft is one click away, under its banner, and its PDF is the draft's.
+    qm.get_by_role("link", name="Open the draft (live)").click()
+    expect(qm.get_by_role("region", name="Draft (live)")).to_be_visible()
+    screenshot(qm, "scorecards-card-draft-live-banner")
+    with qm.expect_download() as draft_pdf:
+        qm.get_by_role("link", name="Download PDF").click()
+    assert draft_pdf.value.suggested_filename == f"SIAM-{period_key}-draft.pdf"
+    qm.goto(f"/scorecards/{period_key}")  # the new version is now the period's default view
+    expect(qm.locator("main")).to_contain_text(f"Version {version}, published")
 
     # --- SIAM's manager opens the published card -------------------------------------------------
     manager = _watch(new_page(), errors)

@@ -242,6 +242,7 @@ ROUTES: dict[str, Route] = {
     "scorecards.rules": Route("GET", lambda w, o: "/scorecards/rules", INTERNAL),
     "scorecards.save_rules": Route("POST", lambda w, o: "/scorecards/rules", QM),
     "scorecards.period": Route("GET", lambda w, o: f"/scorecards/{_period()}", INTERNAL),
+    "scorecards.confirm_publish": Route("GET", lambda w, o: f"/scorecards/{_period()}/publish", QM),
     "scorecards.publish": Route("POST", lambda w, o: f"/scorecards/{_period()}/publish", QM),
     "scorecards.card": Route("GET", lambda w, o: _card(w, o), ALL, True),
     "scorecards.card_pdf": Route("GET", lambda w, o: f"{_card(w, o)}/card.pdf", ALL, True),

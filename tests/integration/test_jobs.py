@@ -52,6 +52,9 @@ def _queued(queue: Queue) -> list[tuple[str, tuple]]:
     return [(job.func_name, tuple(job.args)) for job in queue.get_jobs()]
 
 
+EARLY = {"early": "y", "early_reason": "The month is running"}  # the current month has not ended
+
+
 def _month() -> Period:
     period = Period.parse(utcnow().strftime("%Y-%m"))
     assert period is not None
@@ -62,7 +65,7 @@ def test_publishing_queues_the_printing_of_its_pdfs_once_committed(client, app, 
     login_as(client, world.quality_manager)
     response = client.post(
         f"/scorecards/{_month().key}/publish",
-        data={"csrf_token": csrf_token(client, "/scorecards"), "note": "Month end"},
+        data={"csrf_token": csrf_token(client, "/scorecards"), "note": "Month end", **EARLY},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -98,7 +101,7 @@ def test_a_redis_outage_is_logged_and_never_fails_the_request(client, app, world
     with caplog.at_level(logging.ERROR, logger="app.jobs.queue"):
         response = client.post(
             f"/scorecards/{_month().key}/publish",
-            data={"csrf_token": csrf_token(client, "/scorecards"), "note": ""},
+            data={"csrf_token": csrf_token(client, "/scorecards"), "note": "", **EARLY},
         )
     assert response.status_code == 302
     with app.app_context():

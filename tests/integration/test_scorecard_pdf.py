@@ -234,7 +234,8 @@ def test_the_cli_writes_every_suppliers_draft(app, world, tmp_path: Path):
 @pytest.mark.spawns_processes
 def test_the_cli_prints_the_latest_publication_with_its_stored_digest(app, world, tmp_path: Path):
     with app.app_context(), patch.object(subscribers, "notify"):
-        publication = services.publish(_month(), db.session.get(User, world.quality_manager.id))
+        quality_manager = db.session.get(User, world.quality_manager.id)
+        publication = services.publish(_month(), quality_manager, early_reason="PDF test")
         db.session.commit()
         version = publication.version
         stored = services.published_card(_month(), world.supplier_a, version)

@@ -84,9 +84,9 @@ def test_periods_not_started_or_malformed_are_not_found(client, world):
         assert client.get(f"/scorecards/{key}/suppliers/{world.supplier_a}").status_code == 404, key
 
 
-def test_internal_users_see_the_live_draft_which_moves_while_the_published_card_stays(client, app, world):
+def test_internal_users_open_the_live_draft_which_moves_while_the_published_card_stays(client, app, world):
     login_as(client, world.reviewer)
-    before = client.get(_card_url(world.supplier_a)).get_data(as_text=True)
+    before = client.get(_card_url(world.supplier_a, draft=1)).get_data(as_text=True)
     assert "Draft, computed live now" in before
     # Draft and version 1 agree as long as the data has not changed (same moment, same numbers)...
     published = client.get(_card_url(world.supplier_a, version=1)).get_data(as_text=True)
@@ -102,7 +102,7 @@ def test_internal_users_see_the_live_draft_which_moves_while_the_published_card_
         claim(lot, reviewer)
         decide(lot, reviewer, Decision.REJECT, reason="Burrs", password=factories.PASSWORD, version=None)
         db.session.commit()
-    after = client.get(_card_url(world.supplier_a)).get_data(as_text=True)
+    after = client.get(_card_url(world.supplier_a, draft=1)).get_data(as_text=True)
     assert "A-0100" in after and "50.0 %" in after  # 1 of 2 decided lots accepted
     again = client.get(_card_url(world.supplier_a, version=1)).get_data(as_text=True)
     assert _digest(again) == _stored(app, world.supplier_a).digest
@@ -127,11 +127,16 @@ def test_the_pdf_of_a_published_card_is_named_by_supplier_period_and_version(cli
 # --- Publishing and the ranking ----------------------------------------------------------------
 
 
-def test_a_quality_manager_publishes_a_new_version_and_suppliers_managers_are_told(client, app, world):
+def test_a_quality_manager_publishes_a_new_version_and_suppliers_people_are_told(client, app, world):
     login_as(client, world.quality_manager)
     response = client.post(
         f"/scorecards/{MONTH}/publish",
-        data={"csrf_token": csrf_token(client, "/scorecards"), "note": "Rerun"},
+        data={
+            "csrf_token": csrf_token(client, "/scorecards"),
+            "note": "Rerun",
+            "early": "y",
+            "early_reason": "Supplier meeting",
+        },
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/scorecards/{MONTH}?version=2")
@@ -142,7 +147,8 @@ def test_a_quality_manager_publishes_a_new_version_and_suppliers_managers_are_to
         told = db.session.scalars(
             select(Notification.user_id).where(Notification.kind == NotificationKind.SCORECARD_PUBLISHED)
         ).all()
-        assert sorted(told) == sorted([world.manager_a.id, world.manager_b.id])  # managers, not inspectors
+        people = [world.manager_a, world.manager_b, world.inspector_a, world.inspector_b]
+        assert sorted(told) == sorted(person.id for person in people)  # managers and inspectors
         assert db.session.scalar(select(func.count()).where(AuditEvent.action == "scorecard.published")) == 2
     login_as(client, world.manager_a)
     assert "Published version 2" in client.get(_card_url(world.supplier_a)).get_data(as_text=True)
@@ -160,13 +166,13 @@ def test_reviewers_cannot_publish(client, world):
 
 def test_the_ranking_orders_by_score_and_costs_the_same_queries_for_more_suppliers(client, app, world):
     login_as(client, world.reviewer)
-    few, html = count_page_statements(app, client, f"/scorecards/{MONTH}")
+    few, html = count_page_statements(app, client, f"/scorecards/{MONTH}?draft=1")
     assert "ALPHA" in html and "BRAVO" in html
     with app.app_context():
         for i in range(5):
             factories.supplier(f"EXTRA{i}")
         db.session.commit()
-    more, html = count_page_statements(app, client, f"/scorecards/{MONTH}")
+    more, html = count_page_statements(app, client, f"/scorecards/{MONTH}?draft=1")
     assert more == few
     # Suppliers without data have no rank and come last.
     assert html.index("ALPHA") < html.index("EXTRA0")
@@ -176,7 +182,7 @@ def test_the_ranking_orders_by_score_and_costs_the_same_queries_for_more_supplie
 
 def test_the_card_costs_the_same_queries_however_many_lots(client, app, world):
     login_as(client, world.reviewer)
-    few, _ = count_page_statements(app, client, _card_url(world.supplier_a))
+    few, _ = count_page_statements(app, client, _card_url(world.supplier_a, draft=1))
     with app.app_context():
         from app.auth.models import User
         from app.reviews.services import Decision, claim, decide
@@ -188,7 +194,7 @@ def test_the_card_costs_the_same_queries_however_many_lots(client, app, world):
             claim(lot, reviewer)
             decide(lot, reviewer, Decision.REJECT, reason="Burrs", password=factories.PASSWORD, version=None)
         db.session.commit()
-    more, html = count_page_statements(app, client, _card_url(world.supplier_a))
+    more, html = count_page_statements(app, client, _card_url(world.supplier_a, draft=1))
     assert more == few
     assert "A-023" in html  # listed among the rejected lots
 
@@ -235,7 +241,7 @@ def test_a_quality_manager_changes_the_rules_for_drafts_only(client, app, world)
         assert (
             db.session.scalar(select(func.count()).where(AuditEvent.action == "scorecard.rules_changed")) == 1
         )
-    draft = client.get(_card_url(world.supplier_a)).get_data(as_text=True)
+    draft = client.get(_card_url(world.supplier_a, draft=1)).get_data(as_text=True)
     assert "quality 50" in draft  # 30 + 10 + 10
     published = _stored(app, world.supplier_a).numbers
     assert {line["kpi"]: line["weight"] for line in published["kpis"]}["lar"] == 25
@@ -268,7 +274,7 @@ def test_targets_are_set_per_year_and_shown_on_the_card(client, app, world):
             db.session.scalar(select(func.count()).where(AuditEvent.action == "scorecard.targets_changed"))
             == 1
         )
-    html = client.get(_card_url(world.supplier_a)).get_data(as_text=True)
+    html = client.get(_card_url(world.supplier_a, draft=1)).get_data(as_text=True)
     assert "97.5 %" in html and "1,500" in html
     history = client.get(url).get_data(as_text=True)  # the change, in words
     assert '<span class="text-muted">Lot acceptance rate:</span>' in history
