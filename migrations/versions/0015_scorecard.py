@@ -1,6 +1,6 @@
 """A publication made before its period ended records why (publish early)
 
-Revision ID: 0015_scorecard
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-07 14:30:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0015_scorecard"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
