@@ -269,7 +269,9 @@ def test_a_published_card_is_served_printed_in_english_and_printed_anew_for_anot
     app, client, world
 ):
     with app.app_context(), patch.object(subscribers, "notify"):
-        publication = services.publish(_month(), db.session.get(User, world.quality_manager.id))
+        publication = services.publish(
+            _month(), db.session.get(User, world.quality_manager.id), early_reason="PDF language test"
+        )
         db.session.commit()
         assert files.print_publication(publication) == 2
         version = publication.version
