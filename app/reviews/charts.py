@@ -18,10 +18,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Float, select, type_coerce
 
-from app.charts import ChartTexts, Limits, control_chart, four_significant
+from app.charts import Limits, control_chart, four_significant
 from app.extensions import db
 from app.lots.models import Lot, LotDataset, Measurement
 from app.quality import spc
+from app.reviews import chart_words as words
 from app.reviews import frozen as frozen_words
 from app.reviews import limits
 from app.reviews.models import FrozenBaseline
@@ -93,32 +94,11 @@ def _values(points: Sequence[LotPoint], codes: set[str]) -> dict[str, dict[int, 
     return by_code
 
 
-def _texts() -> ChartTexts:
-    return ChartTexts(
-        center=_("CL"),
-        ucl=_("UCL"),
-        lcl=_("LCL"),
-        lsl=_("LSL"),
-        usl=_("USL"),
-        rule=_("Nelson rule"),
-        no_data=_("No data"),
-        current=_("this lot"),
-        description=_("Control chart of %(points)d points, %(violations)d with rule violations."),
-    )
-
-
 def _marks(violations: Sequence[spc.Violation]) -> dict[int, list[int]]:
     marks: dict[int, list[int]] = defaultdict(list)
     for v in violations:
         marks[v.index].append(v.rule)
     return dict(marks)
-
-
-def _said(marks: dict[int, list[int]], labels: Sequence[str]) -> list[str]:
-    return [
-        _("Lot %(lot)s breaks Nelson rule %(rules)s.", lot=labels[i], rules=", ".join(map(str, rules)))
-        for i, rules in sorted(marks.items())
-    ]
 
 
 def _mean(group: Sequence[float]) -> float:
@@ -135,23 +115,6 @@ def _history(count: int, current: int) -> tuple[list[int], bool]:
     (does this lot fit the supplier's history?), else every lot shown; and whether it is the former."""
     before = [i for i in range(count) if i != current]
     return (before, True) if len(before) >= MIN_HISTORY else (list(range(count)), False)
-
-
-def _basis(labels: Sequence[str], candidates: list[int], left_out: Sequence[int], before: bool) -> str:
-    """Which lots make the limits, in words."""
-    if left_out:
-        left = ", ".join(labels[candidates[i]] for i in left_out)
-        kept = len(candidates) - len(left_out)
-        if before:
-            return _(
-                "limits from the %(kept)d lots before this one without %(left)s, out of control",
-                kept=kept,
-                left=left,
-            )
-        return _("limits from %(kept)d lots without %(left)s, out of control", kept=kept, left=left)
-    if before:
-        return _("limits from the %(lots)d lots before this one", lots=len(candidates))
-    return _("limits from all %(lots)d lots", lots=len(candidates))
 
 
 def _beyond(
@@ -171,17 +134,6 @@ def _digits_for(low: float, high: float) -> Callable[[float], str]:
     return lambda value: f"{value:.{decimals}f}"
 
 
-def _basis_of(
-    found: limits.Computed, frozen: FrozenBaseline | None, fits: bool, computed_basis: str
-) -> tuple[limits.ChartLimits, str]:
-    """The limits a chart draws and their words: the frozen ones when they fit the lots shown."""
-    if frozen is None:
-        return found.limits, computed_basis
-    if fits:
-        return frozen.limits, frozen_words.basis(frozen)
-    return found.limits, f"{computed_basis}; {frozen_words.not_fitting(frozen)}"
-
-
 def _chart(
     c: Characteristic,
     points: Sequence[LotPoint],
@@ -197,14 +149,14 @@ def _chart(
     """
     labels = [p.lot_number for p in points]
     spec = (_float(c.lsl), _float(c.usl))
-    texts = _texts()
+    texts = words.texts()
     title = f"{c.code} {c.name}"
     candidates, before = _history(len(groups), current)
     kind, n = limits.kind_of(groups)
     with_s = min(len(g) for g in groups) >= 2
     found = limits.computed(kind, [groups[i] for i in candidates], with_s)
     fits = frozen is not None and frozen.limits.fits(kind, n)
-    used, basis = _basis_of(found, frozen, fits, _basis(labels, candidates, found.left_out, before))
+    used, basis = words.basis_of(found, frozen, fits, words.basis(labels, candidates, found.left_out, before))
     count = len(groups)
 
     def location(values: Sequence[float], marks: dict[int, list[int]], what: str) -> Markup:
@@ -259,18 +211,12 @@ def _chart(
         top = location(means, marks, _("lot means (individuals chart)"))
         kind_words = _("I-MR-S chart (between / within lots); σ̂ between = MR̄/1.128 of the lot means")
     note = _("%(kind)s; %(basis)s.", kind=kind_words, basis=basis)
-    said = _said(marks, labels) + _said_spread(spread_marks, labels)
+    said = words.said(marks, labels) + words.said_spread(spread_marks, labels)
     return ChartView(
         title=title, svg=top, spread_svg=bottom, note=note, violations=said, key=str(c.id),
         frozen=frozen, computed=found.limits,
         basis=tuple(points[candidates[i]] for i in found.kept),
     )  # fmt: skip
-
-
-def _said_spread(marks: dict[int, list[int]], labels: Sequence[str]) -> list[str]:
-    return [
-        _("The spread of lot %(lot)s is beyond its control limits.", lot=labels[i]) for i in sorted(marks)
-    ]
 
 
 def _six_digits(value: float) -> str:
@@ -322,7 +268,7 @@ def _p_chart(lot: Lot, points: Sequence[LotPoint], frozen: FrozenBaseline | None
     base = [counted[i] for i in candidates]
     found = limits.p_computed([p.nonconforming or 0 for p in base], [p.sample_size for p in base])
     fits = frozen is not None and frozen.limits.fits(limits.ChartKind.P, None)
-    used, basis = _basis_of(found, frozen, fits, _basis(labels, candidates, found.left_out, before))
+    used, basis = words.basis_of(found, frozen, fits, words.basis(labels, candidates, found.left_out, before))
     p_bar = used.center
     proportions = [(p.nonconforming or 0) / p.sample_size for p in counted]
     lcl, ucl = zip(*(spc.p_limits(p_bar, p.sample_size) for p in counted), strict=True)
@@ -339,7 +285,7 @@ def _p_chart(lot: Lot, points: Sequence[LotPoint], frozen: FrozenBaseline | None
         marked=marks,
         title=_("Share of nonconforming samples per lot (p-chart)"),
         highlight=current,
-        texts=_texts(),
+        texts=words.texts(),
     )
     note = _(
         "p̄ = %(p).4f; %(basis)s; limits vary with each lot's sample size; Nelson tests 1–4 only.",
@@ -347,7 +293,7 @@ def _p_chart(lot: Lot, points: Sequence[LotPoint], frozen: FrozenBaseline | None
         basis=basis,
     )
     return ChartView(
-        title=_("Lot nonconformity"), svg=svg, note=note, violations=_said(marks, labels),
+        title=_("Lot nonconformity"), svg=svg, note=note, violations=words.said(marks, labels),
         key=frozen_words.P_CHART, frozen=frozen, computed=found.limits,
         basis=tuple(base[i] for i in found.kept),
     )  # fmt: skip
