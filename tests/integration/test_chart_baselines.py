@@ -206,3 +206,11 @@ def test_a_baseline_of_too_few_lots_is_not_frozen(app, client, world):
     response = _post(client, lot.id, key, "freeze", reason="Early", basis=basis)
     assert response.status_code == 422
     assert "A baseline needs at least 5 in-control lots; this one has 3." in response.get_data(as_text=True)
+
+
+def test_the_audit_trail_names_the_frozen_limits_in_words(app, client, world):
+    _frozen(app, client, world)
+    page = client.get("/audit").get_data(as_text=True)
+    assert "Control limits frozen" in page
+    assert "Frozen control limits PA-100 rev. 1 D1" in page
+    assert f"{WORLD_LOTS}, F-000, F-001, F-002, F-003" in page
