@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.audit.texts import labels_fields
@@ -110,7 +111,11 @@ def freeze(lot: Lot, key: str, user: User, reason: str, seen: str) -> FrozenBase
         frozen_at=utcnow(),
     )
     row.lots = list(db.session.scalars(select(Lot).where(Lot.id.in_([p.lot_id for p in view.basis]))))
-    db.session.add(row)
+    try:
+        with db.session.begin_nested():  # another quality manager froze the chart a moment ago
+            db.session.add(row)
+    except IntegrityError:
+        raise RuleError(_("The limits of this chart are frozen already.")) from None
     lots = ", ".join(p.lot_number for p in view.basis)
     after = {"chart": view.title, "lots": lots, "limits": limits_words(limits), "reason": row.reason}
     record("baseline.frozen", row, after=after)

@@ -3,6 +3,8 @@ make them; later lots' charts use them, say so in words, until the limits are un
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from sqlalchemy import select
 
@@ -214,3 +216,25 @@ def test_the_audit_trail_names_the_frozen_limits_in_words(app, client, world):
     assert "Control limits frozen" in page
     assert "Frozen control limits PA-100 rev. 1 D1" in page
     assert f"{WORLD_LOTS}, F-000, F-001, F-002, F-003" in page
+
+
+def test_a_second_freeze_of_a_frozen_chart_is_refused(app, client, world):
+    lot_id, key = _frozen(app, client, world)
+    with app.app_context():
+        lot = db.session.get(Lot, lot_id)
+        manager = db.session.get(User, world.quality_manager.id)
+        with pytest.raises(RuleError, match="frozen already"):
+            baselines.freeze(lot, key, manager, "Again", baselines.basis_ids(_view(lot, key).basis))
+
+
+def test_two_managers_freezing_at_once_leave_one_baseline(app, client, world):
+    lot_id, key = _frozen(app, client, world)
+    with app.app_context():
+        lot = db.session.get(Lot, lot_id)
+        manager = db.session.get(User, world.quality_manager.id)
+        # The second one read the chart before the first one's freeze: the database refuses the twin.
+        with patch.object(charts.frozen_words, "active_for", return_value={}):
+            basis = baselines.basis_ids(_view(lot, key).basis)
+            with pytest.raises(RuleError, match="frozen already"):
+                baselines.freeze(lot, key, manager, "Again", basis)
+        assert len(db.session.scalars(select(FrozenBaseline)).all()) == 1
