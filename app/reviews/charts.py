@@ -18,16 +18,19 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Float, select, type_coerce
 
-from app.charts import ChartTexts, Limits, control_chart, four_significant
+from app.charts import Limits, control_chart, four_significant
 from app.extensions import db
 from app.lots.models import Lot, LotDataset, Measurement
-from app.quality import baseline, spc
+from app.quality import spc
+from app.reviews import chart_words as words
+from app.reviews import frozen as frozen_words
+from app.reviews import limits
+from app.reviews.models import FrozenBaseline
 from app.standards.models import Characteristic, CharacteristicKind
 
 RECENT_LOTS = 25
 # Below this many earlier lots, the limits are computed from every lot shown, this one included.
 MIN_HISTORY = 5
-MAX_TABLE_N = 25  # the constants table's largest subgroup
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ class ChartView:
     spread_svg: Markup | None = None
     note: str = ""
     violations: list[str] = field(default_factory=list)
+    key: str = ""  # the characteristic's id, or "p" for the p-chart
+    frozen: FrozenBaseline | None = None  # the baseline frozen for this chart, used when it fits
+    computed: limits.ChartLimits | None = None  # the limits of the lots' own baseline, for freezing
+    basis: tuple[LotPoint, ...] = ()  # the lots that make the computed baseline
 
 
 def recent_lots(lot: Lot, limit: int = RECENT_LOTS) -> list[LotPoint]:
@@ -87,32 +94,11 @@ def _values(points: Sequence[LotPoint], codes: set[str]) -> dict[str, dict[int, 
     return by_code
 
 
-def _texts() -> ChartTexts:
-    return ChartTexts(
-        center=_("CL"),
-        ucl=_("UCL"),
-        lcl=_("LCL"),
-        lsl=_("LSL"),
-        usl=_("USL"),
-        rule=_("Nelson rule"),
-        no_data=_("No data"),
-        current=_("this lot"),
-        description=_("Control chart of %(points)d points, %(violations)d with rule violations."),
-    )
-
-
 def _marks(violations: Sequence[spc.Violation]) -> dict[int, list[int]]:
     marks: dict[int, list[int]] = defaultdict(list)
     for v in violations:
         marks[v.index].append(v.rule)
     return dict(marks)
-
-
-def _said(marks: dict[int, list[int]], labels: Sequence[str]) -> list[str]:
-    return [
-        _("Lot %(lot)s breaks Nelson rule %(rules)s.", lot=labels[i], rules=", ".join(map(str, rules)))
-        for i, rules in sorted(marks.items())
-    ]
 
 
 def _mean(group: Sequence[float]) -> float:
@@ -129,23 +115,6 @@ def _history(count: int, current: int) -> tuple[list[int], bool]:
     (does this lot fit the supplier's history?), else every lot shown; and whether it is the former."""
     before = [i for i in range(count) if i != current]
     return (before, True) if len(before) >= MIN_HISTORY else (list(range(count)), False)
-
-
-def _basis(labels: Sequence[str], candidates: list[int], left_out: Sequence[int], before: bool) -> str:
-    """Which lots make the limits, in words."""
-    if left_out:
-        left = ", ".join(labels[candidates[i]] for i in left_out)
-        kept = len(candidates) - len(left_out)
-        if before:
-            return _(
-                "limits from the %(kept)d lots before this one without %(left)s, out of control",
-                kept=kept,
-                left=left,
-            )
-        return _("limits from %(kept)d lots without %(left)s, out of control", kept=kept, left=left)
-    if before:
-        return _("limits from the %(lots)d lots before this one", lots=len(candidates))
-    return _("limits from all %(lots)d lots", lots=len(candidates))
 
 
 def _beyond(
@@ -166,86 +135,88 @@ def _digits_for(low: float, high: float) -> Callable[[float], str]:
 
 
 def _chart(
-    c: Characteristic, points: Sequence[LotPoint], groups: list[list[float]], current: int
+    c: Characteristic,
+    points: Sequence[LotPoint],
+    groups: list[list[float]],
+    current: int,
+    frozen: FrozenBaseline | None = None,
 ) -> ChartView:
     """X̄-R for equal subgroups of 2-25, I-MR for single values, else I-MR of lot means with an S chart.
 
     The limits come from a baseline (app/quality/baseline.py): the lots before this one when there
-    are enough of them, else every lot shown, without those out of control against them.
+    are enough of them, else every lot shown, without those out of control against them; or from the
+    baseline a quality manager froze for the characteristic, when it fits these lots.
     """
     labels = [p.lot_number for p in points]
     spec = (_float(c.lsl), _float(c.usl))
-    texts = _texts()
+    texts = words.texts()
     title = f"{c.code} {c.name}"
     candidates, before = _history(len(groups), current)
-    base = [groups[i] for i in candidates]
-    sizes = {len(g) for g in groups}
+    kind, n = limits.kind_of(groups)
+    with_s = min(len(g) for g in groups) >= 2
+    found = limits.computed(kind, [groups[i] for i in candidates], with_s)
+    fits = frozen is not None and frozen.limits.fits(kind, n)
+    used, basis = words.basis_of(found, frozen, fits, words.basis(labels, candidates, found.left_out, before))
     count = len(groups)
 
-    def location(values: Sequence[float], limits: Limits, marks: dict[int, list[int]], what: str) -> Markup:
-        low, high = limits.lcl, limits.ucl
+    def location(values: Sequence[float], marks: dict[int, list[int]], what: str) -> Markup:
+        low, high = used.lcl, used.ucl
         digits = _digits_for(low, high) if isinstance(low, float) and isinstance(high, float) else _six_digits
         return control_chart(
-            values, limits, labels=labels, marked=marks, title=f"{title}: {what}", spec=spec,
-            highlight=current, texts=texts, number_format=digits,
+            values, Limits(used.center, used.lcl, used.ucl), labels=labels, marked=marks,
+            title=f"{title}: {what}", spec=spec, highlight=current, texts=texts, number_format=digits,
         )  # fmt: skip
 
     def spread(
-        values: Sequence[float | None], limits: Limits, marks: dict[int, list[int]], what: str
+        values: Sequence[float | None], lines: Limits, marks: dict[int, list[int]], what: str
     ) -> Markup:
         return control_chart(
-            values, limits, labels=labels, marked=marks, title=f"{title}: {what}", height=160,
+            values, lines, labels=labels, marked=marks, title=f"{title}: {what}", height=160,
             highlight=current, texts=texts,
         )  # fmt: skip
 
-    if sizes == {1}:
+    sigma = used.sigma or 0.0
+    bottom, spread_marks = None, {}
+    if kind == limits.ChartKind.I_MR:
         values = [g[0] for g in groups]
-        found = baseline.individuals_baseline([g[0] for g in base])
-        imr = found.chart
-        marks = _marks(spc.nelson(values, imr.center, imr.sigma))
-        top = location(values, Limits(imr.center, imr.lcl, imr.ucl), marks, _("individual values (I)"))
+        marks = _marks(spc.nelson(values, used.center, sigma))
+        top = location(values, marks, _("individual values (I)"))
         ranges = [None, *(abs(b - a) for a, b in itertools.pairwise(values))]
-        spread_marks = _beyond(ranges, [0.0] * count, [imr.mr_ucl] * count)
-        bottom = spread(ranges, Limits(imr.mr_bar, 0.0, imr.mr_ucl), spread_marks, _("moving ranges (MR)"))
-        kind = _("I-MR chart; σ̂ = MR̄/1.128")
-    elif len(sizes) == 1 and 2 <= next(iter(sizes)) <= MAX_TABLE_N:
-        found = baseline.xbar_r_baseline(base)
-        xr = found.chart
+        mr_ucl = used.spread_ucl or 0.0
+        spread_marks = _beyond(ranges, [0.0] * count, [mr_ucl] * count)
+        lines = Limits(used.spread_center or 0.0, 0.0, mr_ucl)
+        bottom = spread(ranges, lines, spread_marks, _("moving ranges (MR)"))
+        kind_words = _("I-MR chart; σ̂ = MR̄/1.128")
+    elif kind == limits.ChartKind.XBAR_R:
         means = [_mean(g) for g in groups]
-        marks = _marks(spc.nelson(means, xr.center, xr.sigma / math.sqrt(xr.n)))
-        top = location(means, Limits(xr.center, xr.lcl, xr.ucl), marks, _("lot means (X-bar)"))
+        marks = _marks(spc.nelson(means, used.center, sigma))
+        top = location(means, marks, _("lot means (X-bar)"))
         ranges = [max(g) - min(g) for g in groups]
-        spread_marks = _beyond(ranges, [xr.r_lcl] * count, [xr.r_ucl] * count)
-        bottom = spread(ranges, Limits(xr.r_bar, xr.r_lcl, xr.r_ucl), spread_marks, _("ranges (R)"))
-        kind = _("X̄-R chart, n = %(n)d; σ̂ = R̄/d2", n=xr.n)
+        r_lcl, r_ucl = used.spread_lcl or 0.0, used.spread_ucl or 0.0
+        spread_marks = _beyond(ranges, [r_lcl] * count, [r_ucl] * count)
+        lines = Limits(used.spread_center or 0.0, r_lcl, r_ucl)
+        bottom = spread(ranges, lines, spread_marks, _("ranges (R)"))
+        kind_words = _("X̄-R chart, n = %(n)d; σ̂ = R̄/d2", n=n)
     else:
         # Large or unequal samples: an X̄ chart's limits (±3 sigma/√n, sigma within lots) would flag the normal
         # lot-to-lot variation of every lot, so the lot means get an individuals chart (between lots)
         # and the standard deviations an S chart (within lots): the I-MR-S chart.
         means = [_mean(g) for g in groups]
-        bottom, spread_marks = None, {}
-        if min(sizes) >= 2:
-            found = baseline.means_and_sds_baseline(base)
-            imr, sigma = found.chart.means, found.chart.sigma
-            center, lcl, ucl = zip(*(spc.s_limits(sigma, len(g)) for g in groups), strict=True)
+        if with_s and used.spread_sigma is not None:
+            center, lcl, ucl = zip(*(spc.s_limits(used.spread_sigma, len(g)) for g in groups), strict=True)
             sds = [_sd(g) for g in groups]
             spread_marks = _beyond(sds, lcl, ucl)
             bottom = spread(sds, Limits(center, lcl, ucl), spread_marks, _("standard deviations (S)"))
-        else:
-            found = baseline.individuals_baseline([_mean(g) for g in base])
-            imr = found.chart
-        marks = _marks(spc.nelson(means, imr.center, imr.sigma))
-        top = location(means, Limits(imr.center, imr.lcl, imr.ucl), marks, _("lot means (individuals chart)"))
-        kind = _("I-MR-S chart (between / within lots); σ̂ between = MR̄/1.128 of the lot means")
-    note = _("%(kind)s; %(basis)s.", kind=kind, basis=_basis(labels, candidates, found.left_out, before))
-    said = _said(marks, labels) + _said_spread(spread_marks, labels)
-    return ChartView(title=title, svg=top, spread_svg=bottom, note=note, violations=said)
-
-
-def _said_spread(marks: dict[int, list[int]], labels: Sequence[str]) -> list[str]:
-    return [
-        _("The spread of lot %(lot)s is beyond its control limits.", lot=labels[i]) for i in sorted(marks)
-    ]
+        marks = _marks(spc.nelson(means, used.center, sigma))
+        top = location(means, marks, _("lot means (individuals chart)"))
+        kind_words = _("I-MR-S chart (between / within lots); σ̂ between = MR̄/1.128 of the lot means")
+    note = _("%(kind)s; %(basis)s.", kind=kind_words, basis=basis)
+    said = words.said(marks, labels) + words.said_spread(spread_marks, labels)
+    return ChartView(
+        title=title, svg=top, spread_svg=bottom, note=note, violations=said, key=str(c.id),
+        frozen=frozen, computed=found.limits,
+        basis=tuple(points[candidates[i]] for i in found.kept),
+    )  # fmt: skip
 
 
 def _six_digits(value: float) -> str:
@@ -270,6 +241,7 @@ def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -
         ).all()
     variables = [c for c in characteristics if c.kind == CharacteristicKind.VARIABLE]
     values = _values(points, {c.code for c in variables})
+    frozen = frozen_words.active_for(lot)
     views = []
     for c in variables:
         # Lots inspected against an older revision may lack a characteristic: they drop out of its chart.
@@ -278,22 +250,26 @@ def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -
             continue
         current = next((i for i, (p, _g) in enumerate(kept) if p.lot_id == lot.id), len(kept) - 1)
         try:
-            views.append(_chart(c, [p for p, _g in kept], [g for _p, g in kept], current))
+            chart = _chart(c, [p for p, _g in kept], [g for _p, g in kept], current, frozen.get(str(c.id)))
+            views.append(chart)
         except ValueError:
             continue  # e.g. zero spread in every lot: no limits can be drawn
-    p_view = _p_chart(lot, points)
+    p_view = _p_chart(lot, points, frozen.get(frozen_words.P_CHART))
     return [*views, p_view] if p_view else views
 
 
-def _p_chart(lot: Lot, points: Sequence[LotPoint]) -> ChartView | None:
+def _p_chart(lot: Lot, points: Sequence[LotPoint], frozen: FrozenBaseline | None = None) -> ChartView | None:
     counted = [p for p in points if p.nonconforming is not None]
     if len(counted) < 2:
         return None
     labels = [p.lot_number for p in counted]
     current = next((i for i, p in enumerate(counted) if p.lot_id == lot.id), len(counted) - 1)
     candidates, before = _history(len(counted), current)
-    found = _p_baseline([counted[i] for i in candidates])
-    p_bar = found.chart.p_bar
+    base = [counted[i] for i in candidates]
+    found = limits.p_computed([p.nonconforming or 0 for p in base], [p.sample_size for p in base])
+    fits = frozen is not None and frozen.limits.fits(limits.ChartKind.P, None)
+    used, basis = words.basis_of(found, frozen, fits, words.basis(labels, candidates, found.left_out, before))
+    p_bar = used.center
     proportions = [(p.nonconforming or 0) / p.sample_size for p in counted]
     lcl, ucl = zip(*(spc.p_limits(p_bar, p.sample_size) for p in counted), strict=True)
     marks: dict[int, list[int]] = {}
@@ -309,15 +285,15 @@ def _p_chart(lot: Lot, points: Sequence[LotPoint]) -> ChartView | None:
         marked=marks,
         title=_("Share of nonconforming samples per lot (p-chart)"),
         highlight=current,
-        texts=_texts(),
+        texts=words.texts(),
     )
     note = _(
         "p̄ = %(p).4f; %(basis)s; limits vary with each lot's sample size; Nelson tests 1–4 only.",
         p=p_bar,
-        basis=_basis(labels, candidates, found.left_out, before),
+        basis=basis,
     )
-    return ChartView(title=_("Lot nonconformity"), svg=svg, note=note, violations=_said(marks, labels))
-
-
-def _p_baseline(points: Sequence[LotPoint]) -> baseline.Baseline[spc.PChart]:
-    return baseline.p_baseline([p.nonconforming or 0 for p in points], [p.sample_size for p in points])
+    return ChartView(
+        title=_("Lot nonconformity"), svg=svg, note=note, violations=words.said(marks, labels),
+        key=frozen_words.P_CHART, frozen=frozen, computed=found.limits,
+        basis=tuple(base[i] for i in found.kept),
+    )  # fmt: skip

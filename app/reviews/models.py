@@ -6,14 +6,30 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, event, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from app.audit.names import names_records
 from app.auth.models import User
 from app.clock import utcnow
 from app.db import SupplierOwned, UTCDateTime, check_in
 from app.extensions import db
 from app.lots.models import Lot
+from app.reviews.limits import ChartKind, ChartLimits
+from app.standards.models import Characteristic, Standard, StandardRevision
 
 
 class ReviewerAssignment(SupplierOwned, db.Model):
@@ -106,3 +122,89 @@ class Deviation(SupplierOwned, db.Model):
         ),
         Index("ix_deviation_state", "state"),
     )
+
+
+frozen_baseline_lot = Table(
+    "frozen_baseline_lot",
+    db.metadata,
+    Column("baseline_id", ForeignKey("frozen_baseline.id"), primary_key=True),
+    Column("lot_id", ForeignKey("lot.id"), primary_key=True, index=True),
+)
+
+ACTIVE = "unfrozen_at IS NULL"
+
+
+class FrozenBaseline(SupplierOwned, db.Model):
+    """Control limits a quality manager froze: a characteristic's charts (or, without a characteristic,
+    the p-chart) of the supplier's lots of a standard revision use them instead of recomputing, until
+    someone unfreezes them. Kept afterwards, with who unfroze them and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("standard_revision.id"), index=True)
+    characteristic_id: Mapped[int | None] = mapped_column(ForeignKey("characteristic.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    n: Mapped[int | None]
+    center: Mapped[float] = mapped_column(Float)
+    lcl: Mapped[float | None] = mapped_column(Float)
+    ucl: Mapped[float | None] = mapped_column(Float)
+    sigma: Mapped[float | None] = mapped_column(Float)
+    spread_center: Mapped[float | None] = mapped_column(Float)
+    spread_lcl: Mapped[float | None] = mapped_column(Float)
+    spread_ucl: Mapped[float | None] = mapped_column(Float)
+    spread_sigma: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    frozen_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    unfrozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    unfrozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unfreeze_reason: Mapped[str] = mapped_column(Text, default="")
+
+    revision: Mapped[StandardRevision] = relationship()
+    characteristic: Mapped[Characteristic | None] = relationship()
+    frozen_by: Mapped[User] = relationship(foreign_keys=[frozen_by_id])
+    unfrozen_by: Mapped[User | None] = relationship(foreign_keys=[unfrozen_by_id])
+    lots: Mapped[list[Lot]] = relationship(secondary=frozen_baseline_lot, order_by=(Lot.submitted_at, Lot.id))
+
+    __table_args__ = (
+        CheckConstraint(check_in("kind", ChartKind), name="kind"),
+        CheckConstraint("(kind = 'p') = (characteristic_id IS NULL)", name="p_chart_has_no_characteristic"),
+        # At most one frozen baseline per chart: a characteristic's, or a revision's p-chart.
+        Index(
+            "uq_frozen_baseline_characteristic",
+            "supplier_id",
+            "characteristic_id",
+            unique=True,
+            sqlite_where=text(f"{ACTIVE} AND characteristic_id IS NOT NULL"),
+            postgresql_where=text(f"{ACTIVE} AND characteristic_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_frozen_baseline_p_chart",
+            "supplier_id",
+            "revision_id",
+            unique=True,
+            sqlite_where=text(f"{ACTIVE} AND characteristic_id IS NULL"),
+            postgresql_where=text(f"{ACTIVE} AND characteristic_id IS NULL"),
+        ),
+    )
+
+    @property
+    def limits(self) -> ChartLimits:
+        return ChartLimits(
+            ChartKind(self.kind), self.center, self.lcl, self.ucl, self.sigma, self.n,
+            self.spread_center, self.spread_lcl, self.spread_ucl, self.spread_sigma,
+        )  # fmt: skip
+
+
+def _baseline_name(b: FrozenBaseline) -> str:
+    chart = b.characteristic.code if b.characteristic else "p"
+    return f"{b.revision.standard.part.part_number} rev. {b.revision.number} {chart}"
+
+
+names_records(
+    FrozenBaseline,
+    _baseline_name,
+    lambda: (
+        joinedload(FrozenBaseline.revision).joinedload(StandardRevision.standard).joinedload(Standard.part),
+        joinedload(FrozenBaseline.characteristic),
+    ),
+)

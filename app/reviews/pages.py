@@ -7,7 +7,8 @@ from typing import Any
 from app.audit.queries import history_of
 from app.auth.models import User
 from app.lots.models import Lot
-from app.reviews import charts, policy, services
+from app.reviews import baselines, charts, policy, services
+from app.reviews.baseline_forms import FreezeForm, UnfreezeForm, prefix
 from app.reviews.forms import MEANING_LABELS, DecisionForm, DeviationForm, SecondSignatureForm, VersionForm
 
 FORMS = {
@@ -37,12 +38,28 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
     shown_forms = {name: forms.get(name) or FORMS[name](formdata=None) for name, ok in allowed.items() if ok}
     for form in shown_forms.values():
         form.version.data = lot.version  # a re-shown form acts on the lot as it is now
+    shown_charts = charts.for_lot(lot) if policy.sees_charts(user) and lot.submissions else []
     return {
         "review_forms": shown_forms,
+        "charts": shown_charts,
+        "baseline_forms": baseline_forms(shown_charts, forms) if policy.can_freeze_baseline(user) else {},
+        "min_baseline_lots": baselines.MIN_LOTS,
         "signatures": services.signatures_of(lot),
         "meanings": MEANING_LABELS,
         "deviations": services.deviations_of(lot),
         "awaiting_deviation": awaiting,
-        "charts": charts.for_lot(lot) if policy.sees_charts(user) and lot.submissions else [],
         "history": history_of("Lot", lot.id),
     }
+
+
+def baseline_forms(views: list[charts.ChartView], forms: dict[str, Any]) -> dict[str, Any]:
+    """Each chart's freeze form, or its unfreeze form while frozen, by chart key; `forms` keeps input."""
+    found: dict[str, Any] = {}
+    for view in views:
+        action = "unfreeze" if view.frozen else "freeze"
+        name = prefix(action, view.key)
+        form = forms.get(name) or (UnfreezeForm if view.frozen else FreezeForm)(prefix=name, formdata=None)
+        if not view.frozen:
+            form.basis.data = baselines.basis_ids(view.basis)  # a re-shown form freezes the chart as now
+        found[view.key] = form
+    return found

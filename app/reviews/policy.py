@@ -45,3 +45,11 @@ def can_countersign(user: User, awaiting: Deviation | None) -> bool:
 def sees_charts(user: User) -> bool:
     """Control charts compare a supplier's lots with its history: the brand's staff read them."""
     return holds(user, INTERNAL_ROLES)
+
+
+BASELINE_KEEPERS = QUALITY_MANAGERS
+
+
+def can_freeze_baseline(user: User) -> bool:
+    """Frozen limits judge every later lot of the supplier: a quality manager freezes and unfreezes them."""
+    return holds(user, BASELINE_KEEPERS)

@@ -16,7 +16,8 @@ from app.forms import choices, show_rule_error, typed_part_id
 from app.lot_page import render_lot
 from app.lots.forms import STATE_LABELS
 from app.lots.models import DECIDED_STATES, Lot
-from app.reviews import assignments, policy, queue, services
+from app.reviews import assignments, baselines, policy, queue, services
+from app.reviews.baseline_forms import FreezeForm, UnfreezeForm, prefix
 from app.reviews.forms import QueueFilterForm, ReviewersForm
 from app.reviews.pages import action_form
 from app.reviews.report import lot_report_pdf
@@ -202,6 +203,59 @@ def second_signature(lot_id: int):
         ),
         lambda form: _("Your second signature on lot %(number)s is recorded.", number=lot.lot_number),
         fields={"password": "second_password"},
+    )
+
+
+def _baseline_act(lot: Lot, key: str, action: str, run: Callable[[Any], object], done: str):  # type: ignore[no-untyped-def]
+    """Freeze or unfreeze from a chart's form: success returns to the chart; a refusal keeps the input."""
+    name = prefix(action, key)
+    form = (FreezeForm if action == "freeze" else UnfreezeForm)(prefix=name)
+    if form.validate_on_submit():
+        try:
+            run(form)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(done, "success")
+            return redirect(url_for("lots.detail", lot_id=lot.id, _anchor=f"chart-{key}"))
+    return render_lot(lot, forms={name: form}, status=422)
+
+
+def _chart_of(lot_id: int, chart: str) -> tuple[Lot, str]:
+    lot = get_or_404(Lot, lot_id)
+    key = baselines.chart_key(lot, chart)
+    if key is None:
+        abort(404)
+    return lot, key
+
+
+@bp.route("/lots/<int:lot_id>/charts/<chart>/freeze", methods=["POST"])
+@roles_required(policy.BASELINE_KEEPERS)
+@form_view
+def freeze_baseline(lot_id: int, chart: str):
+    """Freeze the limits a chart shows: later lots are judged against them until they are unfrozen."""
+    lot, key = _chart_of(lot_id, chart)
+    return _baseline_act(
+        lot,
+        key,
+        "freeze",
+        lambda form: baselines.freeze(lot, key, current_user, form.reason.data or "", form.basis.data or ""),
+        _("Control limits frozen. Later lots are judged against them until they are unfrozen."),
+    )
+
+
+@bp.route("/lots/<int:lot_id>/charts/<chart>/unfreeze", methods=["POST"])
+@roles_required(policy.BASELINE_KEEPERS)
+@form_view
+def unfreeze_baseline(lot_id: int, chart: str):
+    """Unfreeze a chart's limits: they are computed from the lots' history again."""
+    lot, key = _chart_of(lot_id, chart)
+    return _baseline_act(
+        lot,
+        key,
+        "unfreeze",
+        lambda form: baselines.unfreeze(lot, key, current_user, form.reason.data or ""),
+        _("Control limits unfrozen. The charts compute them from the lots' history again."),
     )
 
 

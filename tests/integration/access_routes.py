@@ -209,6 +209,13 @@ ROUTES: dict[str, Route] = {
     "reviews.second_signature": Route(
         "POST", lambda w, o: f"/lots/{w.in_review_a}/deviation/signature", REVIEWERS
     ),
+    # A chart of a decided lot of each supplier; the empty form is refused (422) for a quality manager.
+    "reviews.freeze_baseline": Route(
+        "POST", lambda w, o: f"/lots/{_pick(w, o, 'decided_a', 'decided_b')}/charts/p/freeze", QM, True
+    ),
+    "reviews.unfreeze_baseline": Route(
+        "POST", lambda w, o: f"/lots/{_pick(w, o, 'decided_a', 'decided_b')}/charts/p/unfreeze", QM, True
+    ),
     "reviews.report": Route(
         "GET", lambda w, o: f"/lots/{_pick(w, o, 'decided_a', 'decided_b')}/report.pdf", ALL, True
     ),

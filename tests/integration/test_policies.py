@@ -88,6 +88,7 @@ QUESTIONS: dict[str, Question] = {
     "can_decide": Question(lambda w, o: (_lot(w, "in_review_a"), None), REVIEWER_ONLY),
     "can_countersign": Question(lambda w, o: (_deviation_asked_by(w.reviewer.id),), QM),
     "sees_charts": Question(_none, INTERNAL),
+    "can_freeze_baseline": Question(_none, QM),
     # SCARs
     "is_issuer": Question(_none, REVIEWERS),
     "can_raise_scar": Question(_none, REVIEWERS),

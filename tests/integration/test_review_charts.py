@@ -31,12 +31,12 @@ def _spread(times: int):  # type: ignore[no-untyped-def]
     return value
 
 
-def _lots(world, spreads: list[int]) -> Lot:  # type: ignore[no-untyped-def]
+def _lots(world, spreads: list[int], prefix: str = "C") -> Lot:  # type: ignore[no-untyped-def]
     site, part = db.session.get(Site, world.site_a), db.session.get(Part, world.part_a)
     inspector = db.session.get(User, world.inspector_a.id)
     made = None
     for n, times in enumerate(spreads):
-        made = factories.submitted_lot(site, part, inspector, f"C-{n:03d}", value=_spread(times))
+        made = factories.submitted_lot(site, part, inspector, f"{prefix}-{n:03d}", value=_spread(times))
     assert made is not None
     return made
 
