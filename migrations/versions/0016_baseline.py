@@ -1,7 +1,7 @@
 """Frozen control-chart baselines: a quality manager freezes a chart's limits and the lots that made them
 
-Revision ID: 0015_baseline
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07 14:40:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0015_baseline"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
