@@ -8,7 +8,15 @@ from app.audit.queries import history_of
 from app.auth.models import User
 from app.lots.models import Lot
 from app.reviews import charts, policy, services
-from app.reviews.forms import MEANING_LABELS, DecisionForm, DeviationForm, SecondSignatureForm, VersionForm
+from app.reviews.consequence import switching_consequences
+from app.reviews.forms import (
+    MEANING_LABELS,
+    DecisionForm,
+    DeviationForm,
+    SecondSignatureForm,
+    VersionForm,
+    acknowledgement_label,
+)
 
 FORMS = {
     "claim": VersionForm,
@@ -37,6 +45,8 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
     shown_forms = {name: forms.get(name) or FORMS[name](formdata=None) for name, ok in allowed.items() if ok}
     for form in shown_forms.values():
         form.version.data = lot.version  # a re-shown form acts on the lot as it is now
+    if "decision" in shown_forms:
+        shown_forms["decision"].acknowledge.label.text = acknowledgement_label(lot.recommendation)
     return {
         "review_forms": shown_forms,
         "signatures": services.signatures_of(lot),
@@ -45,4 +55,6 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
         "awaiting_deviation": awaiting,
         "charts": charts.for_lot(lot) if policy.sees_charts(user) and lot.submissions else [],
         "history": history_of("Lot", lot.id),
+        # Said before the decision is signed: to whoever may claim or decide the lot.
+        "consequences": switching_consequences(lot) if allowed["claim"] or allowed["decision"] else [],
     }
