@@ -55,7 +55,7 @@ def test_the_evidence_comes_before_the_decision_panel(client, world):
     login_as(client, world.reviewer)
     html = client.get(f"/lots/{world.in_review_a}").get_data(as_text=True)
     evaluation = html.index(">Evaluation")
-    samples = html.index(">Nonconforming samples</h3>")
+    samples = html.index(">Nonconforming samples by class</h3>")
     charts = html.index(">Control charts</h2>")
     panel = html.index('id="review-heading"')
     decide = html.index("Sign and decide")
