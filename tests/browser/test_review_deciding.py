@@ -65,6 +65,8 @@ def test_the_evidence_comes_first_and_a_decision_against_the_recommendation_is_a
     # Refused, with the message next to the checkbox; what was typed is kept.
     checkbox = decision.get_by_label(ACKNOWLEDGE)
     expect(checkbox).to_have_attribute("aria-invalid", "true")
+    expect(checkbox).to_be_focused()  # brought into view, even inside the panel's own scrolling
+    expect(checkbox).to_be_in_viewport()
     expect(page.locator("#acknowledge-error")).to_contain_text(
         "The evaluation recommends accepting this lot. To reject it, tick the box"
     )
