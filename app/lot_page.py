@@ -1,6 +1,6 @@
 """The lot page, which is also the review page, composed in this one place: the lot's data and evaluation
-(app/lots), the review panel (app/reviews/pages.py) and its SCARs (app/scars); the lot view and the
-review actions render it."""
+(app/lots) with the nonconforming samples named (app/reviews/evidence.py), the review panel
+(app/reviews/pages.py) and its SCARs (app/scars); the lot view and the review actions render it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from app.lots import evaluation, grid
 from app.lots.forms import STATE_LABELS, AttachmentForm
 from app.lots.models import Lot
 from app.lots.plans import lot_plan_of
+from app.reviews.evidence import nonconforming_by_class
 from app.reviews.pages import review_context
 from app.scars.queries import scars_of_lot
 
@@ -30,6 +31,9 @@ def render_lot(
     if submission is not None and (shown is None or shown.number != submission):
         abort(404)
     characteristics = lot_data.characteristics_of(lot)
+    stored = evaluation.stored(shown) if shown else None
+    values = lot_data.values_of(shown)
+    findings = lot_data.findings_of(shown)
     page = render_template(
         "lots/detail.html",
         lot=lot,
@@ -37,12 +41,15 @@ def render_lot(
         datasets=datasets,
         submitted=submitted,
         shown=shown,
-        evaluation=evaluation.stored(shown) if shown else None,
+        evaluation=stored,
+        nonconforming=nonconforming_by_class(
+            [c.defect_class for c in stored.classes], characteristics, values, findings, lot.sample_size
+        )
+        if stored
+        else [],
         characteristics=characteristics,
-        raw=grid.texts_from_values(lot_data.values_of(shown), characteristics, lot.sample_size)
-        if shown
-        else {},
-        findings=grid.finding_texts(lot_data.findings_of(shown)) if shown else [],
+        raw=grid.texts_from_values(values, characteristics, lot.sample_size) if shown else {},
+        findings=grid.finding_texts(findings),
         cell_name=grid.cell_name,
         out_of_spec=grid.out_of_spec,
         draft=lot_data.draft_of(lot),

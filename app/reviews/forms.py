@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -16,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from app.audit.texts import labels_fields
 from app.forms import LIST_SELECT, choices, required
 from app.i18n import lazy_gettext as _l
 from app.reviews.services import Decision
@@ -69,7 +71,21 @@ class DecisionForm(FlaskForm):
         description=_l("Required to reject (the reason) or to return (what the supplier must correct)."),
         render_kw={"rows": 3, "maxlength": 2000},
     )
+    # Its label names the recommendation it overrides (`acknowledgement_label`); the service checks it.
+    acknowledge = BooleanField(_l("I decide against the evaluation's recommendation."))
     password = _password_field()
+
+
+ACKNOWLEDGEMENT_LABELS = {
+    "accept": _l("I reject this lot against the evaluation's recommendation to accept it."),
+    "reject": _l("I accept this lot against the evaluation's recommendation to reject it."),
+}
+
+
+def acknowledgement_label(recommendation: str | None) -> str:
+    """The acknowledgement's words for a lot with this recommendation."""
+    label = ACKNOWLEDGEMENT_LABELS.get(recommendation or "")
+    return str(label) if label is not None else ""
 
 
 class DeviationForm(FlaskForm):
@@ -160,6 +176,8 @@ class ReviewersForm(FlaskForm):
 
     reviewers = SelectMultipleField(_l("Assigned reviewers"), coerce=int, validators=[Optional()])
 
+
+labels_fields({"against_recommendation": _l("Against the recommendation (acknowledged)")})
 
 MEANING_LABELS = {
     "approved": _l("Approved: lot accepted"),

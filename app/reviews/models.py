@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
@@ -72,6 +73,9 @@ class Signature(SupplierOwned, db.Model):
     meaning: Mapped[str] = mapped_column(String(24))
     # The reason of a rejection or deviation, or the message of a return; may be empty on acceptance.
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The signer ticked that this decision goes against the evaluation's recommendation (accepting a
+    # lot it recommends rejecting, or the reverse).
+    against_recommendation: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     signer: Mapped[User] = relationship()
 

@@ -9,7 +9,15 @@ from app.auth.models import User
 from app.lots.models import Lot
 from app.reviews import baselines, charts, policy, services
 from app.reviews.baseline_forms import FreezeForm, UnfreezeForm, prefix
-from app.reviews.forms import MEANING_LABELS, DecisionForm, DeviationForm, SecondSignatureForm, VersionForm
+from app.reviews.consequence import switching_consequences
+from app.reviews.forms import (
+    MEANING_LABELS,
+    DecisionForm,
+    DeviationForm,
+    SecondSignatureForm,
+    VersionForm,
+    acknowledgement_label,
+)
 
 FORMS = {
     "claim": VersionForm,
@@ -39,6 +47,8 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
     for form in shown_forms.values():
         form.version.data = lot.version  # a re-shown form acts on the lot as it is now
     shown_charts = charts.for_lot(lot) if policy.sees_charts(user) and lot.submissions else []
+    if "decision" in shown_forms:
+        shown_forms["decision"].acknowledge.label.text = acknowledgement_label(lot.recommendation)
     return {
         "review_forms": shown_forms,
         "charts": shown_charts,
@@ -49,6 +59,8 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
         "deviations": services.deviations_of(lot),
         "awaiting_deviation": awaiting,
         "history": history_of("Lot", lot.id),
+        # Said before the decision is signed: to whoever may claim or decide the lot.
+        "consequences": switching_consequences(lot) if allowed["claim"] or allowed["decision"] else [],
     }
 
 

@@ -151,6 +151,7 @@ def decide(lot_id: int):
             password=form.password.data,
             version=form.version.data,
             address=request.remote_addr or "",
+            acknowledged=bool(form.acknowledge.data),
         ),
         lambda form: _decided(form.decision.data, lot.lot_number),
     )

@@ -46,6 +46,16 @@ DECISION_EFFECTS = {
 }
 
 
+def goes_against(decision: Decision, recommendation: str | None) -> bool:
+    """Whether a decision contradicts the evaluation: accepting what it rejects, or rejecting what it accepts.
+
+    Returning the lot for correction decides nothing, so it never goes against the recommendation.
+    """
+    return (decision == Decision.ACCEPT and recommendation == "reject") or (
+        decision == Decision.REJECT and recommendation == "accept"
+    )
+
+
 @dataclass(frozen=True)
 class DeviationInput:
     reason: str
@@ -89,6 +99,18 @@ def _required_text(text: str, field: str, message: str) -> str:
     return text
 
 
+def _against_message(recommendation: str | None) -> str:
+    if recommendation == "accept":
+        return _(
+            "The evaluation recommends accepting this lot. To reject it, tick the box to confirm that "
+            "you decide against the recommendation."
+        )
+    return _(
+        "The evaluation recommends rejecting this lot. To accept it, tick the box to confirm that "
+        "you decide against the recommendation."
+    )
+
+
 def _check_password(user: User, password: str, address: str) -> None:
     if not check_signature_password(user, password, address):
         raise RuleError(
@@ -106,7 +128,7 @@ def _write_lot(lot: Lot) -> None:
         raise LotChangedError() from None
 
 
-def _sign(lot: Lot, user: User, meaning: Meaning, reason: str) -> Signature:
+def _sign(lot: Lot, user: User, meaning: Meaning, reason: str, *, against: bool = False) -> Signature:
     signature = Signature(
         supplier_id=lot.supplier_id,
         lot_id=lot.id,
@@ -117,6 +139,7 @@ def _sign(lot: Lot, user: User, meaning: Meaning, reason: str) -> Signature:
         signed_at=utcnow(),
         meaning=meaning,
         reason=reason,
+        against_recommendation=against,
     )
     db.session.add(signature)
     db.session.flush()
@@ -130,6 +153,7 @@ def _signed(signature: Signature) -> dict[str, object]:
         "meaning": signature.meaning,
         "reason": signature.reason,
         "submission": lot_submission(signature),
+        **({"against_recommendation": True} if signature.against_recommendation else {}),
     }
 
 
@@ -191,8 +215,13 @@ def decide(
     password: str,
     version: int | None,
     address: str = "",
+    acknowledged: bool = False,
 ) -> Signature:
-    """Accept, reject or return a claimed lot, signed with the reviewer's password."""
+    """Accept, reject or return a claimed lot, signed with the reviewer's password.
+
+    A decision against the recommendation of the lot's latest submission needs `acknowledged`, and
+    its signature and audit event say so.
+    """
     _check_reviewer(user)
     _check_version(lot, version)
     _check_claimed_by(lot, user)
@@ -206,12 +235,15 @@ def decide(
         )
     else:
         reason = (reason or "").strip()[:REASON_LENGTH]
+    against = goes_against(decision, lot.recommendation)
+    if against and not acknowledged:
+        raise RuleError(_against_message(lot.recommendation), "acknowledge")
     _check_password(user, password, address)
     transition, meaning = DECISION_EFFECTS[decision]
     changes = (
         {"reviewer_id": None, "claimed_at": None} if decision == Decision.RETURN else {"decided_at": utcnow()}
     )
-    signature = _sign(lot, user, meaning, reason)
+    signature = _sign(lot, user, meaning, reason, against=against)
     move(
         lot,
         transition,

@@ -73,6 +73,33 @@ def severity_of(supplier_id: int, part_id: int, defect_class: str) -> str:
     return severity or "normal"
 
 
+def records_of(supplier_id: int, part_id: int) -> dict[str, SwitchingRecord]:
+    """The stored states of a supplier's part by class (a class never decided has none)."""
+    rows = db.session.scalars(
+        select(SwitchingRecord).where(
+            SwitchingRecord.supplier_id == supplier_id, SwitchingRecord.part_id == part_id
+        )
+    )
+    return {row.defect_class: row for row in rows}
+
+
+def preview_lot_result(
+    row: SwitchingRecord | None, plan: SamplingPlan, nonconforming: int
+) -> switching.Transition:
+    """What `apply_lot_result` would do with this class result, stored nowhere (before a lot is decided).
+
+    ValueError when the state no longer matches the plan the lot was inspected with, or is discontinued.
+    """
+    state = state_of(row) if row is not None else switching.SwitchingState()
+    return switching.advance(
+        state,
+        switching.LotOutcome(plan=plan, nonconforming=nonconforming),
+        scheme=plan.scheme,
+        reduced_allowed=row.reduced_allowed if row is not None else False,
+        production_steady=row.production_steady if row is not None else True,
+    )
+
+
 def apply_lot_result(
     supplier_id: int, part_id: int, defect_class: str, plan: SamplingPlan, nonconforming: int
 ) -> switching.Transition:

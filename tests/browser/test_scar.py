@@ -61,6 +61,8 @@ def _reject_and_raise(page: Page) -> str:
     decision.get_by_label("Reason, or message to the supplier").fill(
         "Burrs on the frame edge, 40 of 200 samples"
     )
+    # The burrs are findings the sample plan did not see: the evaluation recommends acceptance.
+    decision.get_by_label("I reject this lot against the evaluation's recommendation to accept it.").check()
     decision.get_by_label("Password (signature)").fill(PASSWORD)
     decision.get_by_role("button", name="Sign and decide").click()
     expect(_flash(page, f"Lot {LOT} rejected")).to_be_visible()

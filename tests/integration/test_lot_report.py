@@ -41,7 +41,15 @@ def _text(pdf: bytes) -> str:
 def _reject(world) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     """Reject the world's lot in review; its id and the reviewer's name."""
     lot, reviewer = db.session.get(Lot, world.in_review_a), db.session.get(User, world.reviewer.id)
-    services.decide(lot, reviewer, Decision.REJECT, reason=REASON, password=factories.PASSWORD, version=None)
+    services.decide(
+        lot,
+        reviewer,
+        Decision.REJECT,
+        reason=REASON,
+        password=factories.PASSWORD,
+        version=None,
+        acknowledged=True,
+    )
     db.session.commit()
     return lot.id, reviewer.name
 

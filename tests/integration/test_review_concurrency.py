@@ -131,6 +131,7 @@ def test_one_reviewer_deciding_in_two_tabs_at_once_signs_once(live):
                 "version": v,
                 "decision": decision,
                 "reason": "race",
+                "acknowledge": "y",  # the lots recommend acceptance: a rejection is acknowledged
                 "password": factories.PASSWORD,
             }
             return client.post(f"/lots/{i}/decision", data=data).status_code

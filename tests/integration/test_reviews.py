@@ -123,7 +123,15 @@ def test_a_wrong_password_signs_nothing_and_counts_as_a_failed_sign_in(app, worl
     with app.app_context():
         lot, reviewer = _claimed(world)
         with pytest.raises(RuleError, match="password is not correct") as refused:
-            services.decide(lot, reviewer, Decision.REJECT, reason="Burrs", password=WRONG, version=None)
+            services.decide(
+                lot,
+                reviewer,
+                Decision.REJECT,
+                reason="Burrs",
+                password=WRONG,
+                version=None,
+                acknowledged=True,
+            )
         assert refused.value.field == "password"
         assert lot.state == LotState.IN_REVIEW and _signed(lot) == []
 
@@ -188,6 +196,7 @@ def test_decisions_notify_the_supplier_by_app_and_email(app, world):
             reason="Burrs on the bore",
             password=factories.PASSWORD,
             version=None,
+            acknowledged=True,
         )
         notes = db.session.scalars(select(Notification).where(Notification.kind == "lot_decided")).all()
         assert {n.user_id for n in notes} == {world.inspector_a.id, world.manager_a.id}
@@ -311,6 +320,7 @@ def test_a_wrong_password_keeps_what_was_typed_next_to_the_field(client, app, wo
             "csrf_token": token,
             "decision": "reject",
             "reason": "Burr at the edge & <b>",
+            "acknowledge": "y",
             "password": WRONG,
         },
     )
@@ -359,6 +369,7 @@ def test_the_supplier_sees_the_decision_and_its_reason(client, app, world):
             reason="Bore out of tolerance on 3 samples",
             password=factories.PASSWORD,
             version=None,
+            acknowledged=True,
         )
         db.session.commit()
     login_as(client, world.inspector_a)
@@ -404,7 +415,13 @@ def test_the_internal_home_shows_the_queue_and_the_weeks_decisions(client, app, 
     with app.app_context():
         lot, reviewer = _claimed(world)
         services.decide(
-            lot, reviewer, Decision.REJECT, reason="Burrs", password=factories.PASSWORD, version=None
+            lot,
+            reviewer,
+            Decision.REJECT,
+            reason="Burrs",
+            password=factories.PASSWORD,
+            version=None,
+            acknowledged=True,
         )
         db.session.commit()
     login_as(client, world.quality_manager)

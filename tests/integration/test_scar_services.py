@@ -143,7 +143,15 @@ def _decided_lot(world, number: str, reject: bool) -> Lot:  # type: ignore[no-un
     reviewer = _user(world.reviewer)
     reviews.claim(lot, reviewer)
     decision = reviews.Decision.REJECT if reject else reviews.Decision.ACCEPT
-    reviews.decide(lot, reviewer, decision, reason="Burrs again", password=factories.PASSWORD, version=None)
+    reviews.decide(
+        lot,
+        reviewer,
+        decision,
+        reason="Burrs again",
+        password=factories.PASSWORD,
+        version=None,
+        acknowledged=reject,
+    )
     return lot
 
 

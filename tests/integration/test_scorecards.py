@@ -100,7 +100,15 @@ def test_internal_users_open_the_live_draft_which_moves_while_the_published_card
         reviewer = db.session.get(User, world.reviewer.id)
         lot = factories.submitted_lot(site, _part(world), inspector, "A-0100")
         claim(lot, reviewer)
-        decide(lot, reviewer, Decision.REJECT, reason="Burrs", password=factories.PASSWORD, version=None)
+        decide(
+            lot,
+            reviewer,
+            Decision.REJECT,
+            reason="Burrs",
+            password=factories.PASSWORD,
+            version=None,
+            acknowledged=True,
+        )
         db.session.commit()
     after = client.get(_card_url(world.supplier_a, draft=1)).get_data(as_text=True)
     assert "A-0100" in after and "50.0 %" in after  # 1 of 2 decided lots accepted
@@ -192,7 +200,15 @@ def test_the_card_costs_the_same_queries_however_many_lots(client, app, world):
         for i in range(4):
             lot = factories.submitted_lot(site, _part(world), inspector, f"A-02{i}")
             claim(lot, reviewer)
-            decide(lot, reviewer, Decision.REJECT, reason="Burrs", password=factories.PASSWORD, version=None)
+            decide(
+                lot,
+                reviewer,
+                Decision.REJECT,
+                reason="Burrs",
+                password=factories.PASSWORD,
+                version=None,
+                acknowledged=True,
+            )
         db.session.commit()
     more, html = count_page_statements(app, client, _card_url(world.supplier_a, draft=1))
     assert more == few

@@ -98,6 +98,7 @@ def test_a_decision_is_audited_once_and_emits_lot_decided_once(app, world):
             reason="Burr",
             password=PASSWORD,
             version=None,
+            acknowledged=True,  # the lot recommends acceptance
         )
         actions = db.session.scalars(
             select(AuditEvent.action).where(AuditEvent.object_type == "Lot", AuditEvent.object_id == lot.id)
