@@ -100,7 +100,11 @@ def _render_data(
     errors=None,
     upload_errors=None,
     status=200,
+    *,
+    unsaved: bool = False,
+    focus: str | None = None,
 ):
+    """The data page; `unsaved` when it shows posted input that is not stored (leaving it then asks)."""
     characteristics = lot_data.characteristics_of(lot)
     placed = grid.place_errors(errors or [], characteristics)
     return (
@@ -118,7 +122,11 @@ def _render_data(
             confirm=ConfirmForm(),
             returned=return_message(lot),
             cell_name=grid.cell_name,
-            out_of_spec=grid.out_of_spec,
+            spec_side=grid.spec_side,
+            spec_words=grid.spec_words(),
+            script_texts=grid.script_texts(),
+            unsaved=unsaved,
+            focus=focus,
             states=STATE_LABELS,
         ),
         status,
@@ -134,6 +142,18 @@ def _render_stored(lot: Lot, errors=None, upload_errors=None, status=200):
     return _render_data(
         lot, texts, grid.finding_texts(lot_data.findings_of(dataset)), errors, upload_errors, status
     )
+
+
+def _render_posted(lot: Lot, finding_rows: list[dict[str, str]], errors=None, status=200, focus=None):
+    """The data page again with what was posted, exactly as typed, marked as not saved.
+
+    Adding or removing a finding row does not save the draft first: saving is all or nothing, so it
+    would fail exactly when the grid holds a half-typed value or a finding is half filled in, and the
+    typed text would then have to come back this way anyway; nor does arranging rows write an audit
+    event. The page says it holds unsaved input, so leaving it asks (lot-grid.js).
+    """
+    texts = dict(request.form)
+    return _render_data(lot, texts, finding_rows, errors, status=status, unsaved=True, focus=focus)
 
 
 @bp.route("/lots/<int:lot_id>/data", methods=["GET", "POST"])
@@ -152,20 +172,22 @@ def data(lot_id: int):
             _("This page was open too long, so nothing was saved. Your input is still here: save again."),
             "warning",
         )
-        return _render_data(lot, dict(request.form), grid.finding_texts_from_form(request.form), status=400)
+        return _render_posted(lot, grid.finding_texts_from_form(request.form), status=400)
     action = request.form.get("action", "save")
     rows = grid.finding_texts_from_form(request.form)
+    # Adding or removing a finding row carries every typed value through, unsaved (see _render_posted).
     if action == "add_finding":
-        return _render_data(lot, dict(request.form), [*rows, dict.fromkeys(grid.FINDING_PARTS, "")])
+        return _render_posted(lot, [*rows, dict.fromkeys(grid.FINDING_PARTS, "")], focus="new_finding")
     if action.startswith("remove_finding-"):
         index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else 0
-        return _render_data(lot, dict(request.form), [r for i, r in enumerate(rows, start=1) if i != index])
+        kept = [r for i, r in enumerate(rows, start=1) if i != index]
+        return _render_posted(lot, kept, focus="add_finding")
     cells = grid.cells_from_form(request.form, lot_data.characteristics_of(lot), lot.sample_size)
     try:
         lot_data.save_entries(lot, cells, grid.findings_from_form(request.form))
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_data(lot, dict(request.form), rows, rejected.errors, status=422)
+        return _render_posted(lot, rows, rejected.errors, status=422)
     if action != "submit":
         flash(_("Draft saved."), "success")
         return redirect(url_for("lots.data", lot_id=lot.id))
