@@ -13,13 +13,11 @@ from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
 from app.lot_page import render_lot
 from app.lots import attachments as lot_attachments
 from app.lots import data as lot_data
-from app.lots import grid, queries, services, spreadsheets
+from app.lots import grid, pages, queries, services, spreadsheets
 from app.lots.entry import DataRejectedError
 from app.lots.forms import STATE_LABELS, AttachmentForm, LotFilterForm, LotForm, UploadForm
 from app.lots.models import Lot
-from app.lots.plans import lot_plan_of
 from app.lots.queries import LotFilters
-from app.reviews.services import return_message
 from app.rules import RuleError
 from app.security import ANY_ROLE, SUPPLIER, form_view, roles_required
 from app.tenancy import get_or_404
@@ -93,69 +91,6 @@ def detail(lot_id: int):
     return render_lot(get_or_404(Lot, lot_id), request.args.get("submission", type=int))
 
 
-def _render_data(
-    lot: Lot,
-    texts: dict[str, str],
-    finding_rows: list[dict[str, str]],
-    errors=None,
-    upload_errors=None,
-    status=200,
-    *,
-    unsaved: bool = False,
-    focus: str | None = None,
-):
-    """The data page; `unsaved` when it shows posted input that is not stored (leaving it then asks)."""
-    characteristics = lot_data.characteristics_of(lot)
-    placed = grid.place_errors(errors or [], characteristics)
-    return (
-        render_template(
-            "lots/data.html",
-            lot=lot,
-            plan=lot_plan_of(lot),
-            characteristics=characteristics,
-            texts=texts,
-            finding_rows=finding_rows,
-            errors=placed,
-            upload_errors=upload_errors or [],
-            catalogue=lot_data.catalogue().values(),
-            upload_form=UploadForm(),
-            confirm=ConfirmForm(),
-            returned=return_message(lot),
-            cell_name=grid.cell_name,
-            spec_side=grid.spec_side,
-            spec_words=grid.spec_words(),
-            script_texts=grid.script_texts(),
-            unsaved=unsaved,
-            focus=focus,
-            states=STATE_LABELS,
-        ),
-        status,
-    )
-
-
-def _render_stored(lot: Lot, errors=None, upload_errors=None, status=200):
-    """The data page filled from what is stored (the draft, else the last submission)."""
-    dataset = lot_data.working_dataset(lot)
-    texts = grid.texts_from_values(
-        lot_data.values_of(dataset), lot_data.characteristics_of(lot), lot.sample_size
-    )
-    return _render_data(
-        lot, texts, grid.finding_texts(lot_data.findings_of(dataset)), errors, upload_errors, status
-    )
-
-
-def _render_posted(lot: Lot, finding_rows: list[dict[str, str]], errors=None, status=200, focus=None):
-    """The data page again with what was posted, exactly as typed, marked as not saved.
-
-    Adding or removing a finding row does not save the draft first: saving is all or nothing, so it
-    would fail exactly when the grid holds a half-typed value or a finding is half filled in, and the
-    typed text would then have to come back this way anyway; nor does arranging rows write an audit
-    event. The page says it holds unsaved input, so leaving it asks (lot-grid.js).
-    """
-    texts = dict(request.form)
-    return _render_data(lot, texts, finding_rows, errors, status=status, unsaved=True, focus=focus)
-
-
 @bp.route("/lots/<int:lot_id>/data", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @form_view
@@ -166,28 +101,30 @@ def data(lot_id: int):
         flash(_("Lot %(number)s was submitted and can no longer be changed.", number=lot.lot_number), "info")
         return redirect(url_for("lots.detail", lot_id=lot.id))
     if request.method == "GET":
-        return _render_stored(lot)
+        return pages.stored_data_page(lot)
     if not ConfirmForm().validate_on_submit():
         flash(
             _("This page was open too long, so nothing was saved. Your input is still here: save again."),
             "warning",
         )
-        return _render_posted(lot, grid.finding_texts_from_form(request.form), status=400)
+        return pages.posted_data_page(lot, grid.finding_texts_from_form(request.form), status=400)
     action = request.form.get("action", "save")
     rows = grid.finding_texts_from_form(request.form)
-    # Adding or removing a finding row carries every typed value through, unsaved (see _render_posted).
+    # Adding or removing a finding row carries every typed value through, unsaved (posted_data_page).
     if action == "add_finding":
-        return _render_posted(lot, [*rows, dict.fromkeys(grid.FINDING_PARTS, "")], focus="new_finding")
+        return pages.posted_data_page(
+            lot, [*rows, dict.fromkeys(grid.FINDING_PARTS, "")], focus="new_finding"
+        )
     if action.startswith("remove_finding-"):
         index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else 0
         kept = [r for i, r in enumerate(rows, start=1) if i != index]
-        return _render_posted(lot, kept, focus="add_finding")
+        return pages.posted_data_page(lot, kept, focus="add_finding")
     cells = grid.cells_from_form(request.form, lot_data.characteristics_of(lot), lot.sample_size)
     try:
         lot_data.save_entries(lot, cells, grid.findings_from_form(request.form))
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_posted(lot, rows, rejected.errors, status=422)
+        return pages.posted_data_page(lot, rows, rejected.errors, status=422)
     if action != "submit":
         flash(_("Draft saved."), "success")
         return redirect(url_for("lots.data", lot_id=lot.id))
@@ -199,7 +136,7 @@ def _submit(lot: Lot):
         dataset = services.submit(lot, current_user)
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_stored(lot, errors=rejected.errors, status=422)
+        return pages.stored_data_page(lot, errors=rejected.errors, status=422)
     flash(
         _(
             "Lot %(number)s submitted (submission %(n)d). The brand's quality team will review it.",
@@ -245,15 +182,15 @@ def import_data(lot_id: int):
             _("This page was open too long. Choose the file again.")
         ]
         flash(errors[0], "danger")
-        return _render_stored(lot)
+        return pages.stored_data_page(lot)
     try:
         count = lot_data.import_file(lot, form.file.data, current_user)
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_stored(lot, upload_errors=rejected.errors, status=422)
+        return pages.stored_data_page(lot, upload_errors=rejected.errors, status=422)
     except (AttachmentError, RuleError) as error:
         flash(str(error), "danger")
-        return _render_stored(lot, status=422)
+        return pages.stored_data_page(lot, status=422)
     flash(_("%(count)d values imported into the draft. Check them and submit.", count=count), "success")
     return redirect(url_for("lots.data", lot_id=lot.id))
 
