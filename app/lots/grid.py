@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.lots.entry import EntryError, MissingValueError, RawCell, RawFinding, Value, parse_number
+from app.lots.entry import (
+    FAIL_WORDS,
+    MAX_DECIMALS,
+    PASS_WORDS,
+    EntryError,
+    MissingValueError,
+    RawCell,
+    RawFinding,
+    Value,
+    parse_number,
+)
 from app.lots.models import Finding
 from app.standards.models import Characteristic, CharacteristicKind
 
@@ -142,14 +153,45 @@ def missing_summary(missing: Sequence[EntryError]) -> EntryError:
     )
 
 
-def out_of_spec(characteristic: Characteristic, text: str) -> bool:
-    """Whether a cell's text is a value outside the limits (a value on a limit is in spec)."""
+def spec_side(characteristic: Characteristic, text: str) -> Literal["above", "below"] | None:
+    """Which limit a cell's value lies beyond, if it is a value outside them (on a limit is in spec)."""
     if characteristic.kind != CharacteristicKind.VARIABLE or not text.strip():
-        return False
+        return None
     try:
         value = parse_number(text)
     except ValueError:
-        return False
-    return (characteristic.lsl is not None and value < characteristic.lsl) or (
-        characteristic.usl is not None and value > characteristic.usl
-    )
+        return None
+    if characteristic.usl is not None and value > characteristic.usl:
+        return "above"
+    if characteristic.lsl is not None and value < characteristic.lsl:
+        return "below"
+    return None
+
+
+def out_of_spec(characteristic: Characteristic, text: str) -> bool:
+    """Whether a cell's text is a value outside the limits (a value on a limit is in spec)."""
+    return spec_side(characteristic, text) is not None
+
+
+def spec_words() -> dict[str, str]:
+    """How a value outside its limits is marked in words, by side (not by colour alone)."""
+    return {"above": _("Out of spec: above the USL"), "below": _("Out of spec: below the LSL")}
+
+
+def script_texts() -> dict[str, str]:
+    """What lot-grid.js says, in the user's language; the script fills in "%(text)s" and "%(n)s".
+
+    The messages for a cell that cannot be read are the server's own, so both say the same.
+    """
+    return {
+        **spec_words(),
+        "number": _("“%(text)s” is not a number. Type digits only, for example 12.05.", text="%(text)s"),
+        "verdict": _("“%(text)s” is not a result. Write pass or fail (OK or NG also work).", text="%(text)s"),
+        "formula": _("This cell holds a formula. Type the measured value itself."),
+        "places": _("Use at most %(n)d digits after the decimal point.", n=MAX_DECIMALS),
+        "places-max": str(MAX_DECIMALS),
+        "verdicts": "|".join(sorted(PASS_WORDS | FAIL_WORDS)),
+        "pasted": _("Values pasted: %(n)s.", n="%(n)s"),
+        "unreadable": _("Not readable, marked in the grid: %(n)s.", n="%(n)s"),
+        "outside": _("Left out, outside the grid: %(n)s.", n="%(n)s"),
+    }

@@ -13,13 +13,11 @@ from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
 from app.lot_page import render_lot
 from app.lots import attachments as lot_attachments
 from app.lots import data as lot_data
-from app.lots import data_files, grid, queries, services
+from app.lots import data_files, grid, pages, queries, services
 from app.lots.entry import DataRejectedError
 from app.lots.forms import STATE_LABELS, AttachmentForm, LotFilterForm, LotForm, UploadForm
 from app.lots.models import Lot
-from app.lots.plans import lot_plan_of
 from app.lots.queries import LotFilters
-from app.reviews.services import return_message
 from app.rules import RuleError
 from app.security import ANY_ROLE, SUPPLIER, form_view, roles_required
 from app.tenancy import get_or_404
@@ -94,49 +92,6 @@ def detail(lot_id: int):
     return render_lot(get_or_404(Lot, lot_id), request.args.get("submission", type=int))
 
 
-def _render_data(
-    lot: Lot,
-    texts: dict[str, str],
-    finding_rows: list[dict[str, str]],
-    errors=None,
-    upload_errors=None,
-    status=200,
-):
-    characteristics = lot_data.characteristics_of(lot)
-    placed = grid.place_errors(errors or [], characteristics)
-    return (
-        render_template(
-            "lots/data.html",
-            lot=lot,
-            plan=lot_plan_of(lot),
-            characteristics=characteristics,
-            texts=texts,
-            finding_rows=finding_rows,
-            errors=placed,
-            upload_errors=upload_errors or [],
-            catalogue=lot_data.catalogue().values(),
-            upload_form=UploadForm(),
-            confirm=ConfirmForm(),
-            returned=return_message(lot),
-            cell_name=grid.cell_name,
-            out_of_spec=grid.out_of_spec,
-            states=STATE_LABELS,
-        ),
-        status,
-    )
-
-
-def _render_stored(lot: Lot, errors=None, upload_errors=None, status=200):
-    """The data page filled from what is stored (the draft, else the last submission)."""
-    dataset = lot_data.working_dataset(lot)
-    texts = grid.texts_from_values(
-        lot_data.values_of(dataset), lot_data.characteristics_of(lot), lot.sample_size
-    )
-    return _render_data(
-        lot, texts, grid.finding_texts(lot_data.findings_of(dataset)), errors, upload_errors, status
-    )
-
-
 @bp.route("/lots/<int:lot_id>/data", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @form_view
@@ -147,26 +102,30 @@ def data(lot_id: int):
         flash(_("Lot %(number)s was submitted and can no longer be changed.", number=lot.lot_number), "info")
         return redirect(url_for("lots.detail", lot_id=lot.id))
     if request.method == "GET":
-        return _render_stored(lot)
+        return pages.stored_data_page(lot)
     if not ConfirmForm().validate_on_submit():
         flash(
             _("This page was open too long, so nothing was saved. Your input is still here: save again."),
             "warning",
         )
-        return _render_data(lot, dict(request.form), grid.finding_texts_from_form(request.form), status=400)
+        return pages.posted_data_page(lot, grid.finding_texts_from_form(request.form), status=400)
     action = request.form.get("action", "save")
     rows = grid.finding_texts_from_form(request.form)
+    # Adding or removing a finding row carries every typed value through, unsaved (posted_data_page).
     if action == "add_finding":
-        return _render_data(lot, dict(request.form), [*rows, dict.fromkeys(grid.FINDING_PARTS, "")])
+        return pages.posted_data_page(
+            lot, [*rows, dict.fromkeys(grid.FINDING_PARTS, "")], focus="new_finding"
+        )
     if action.startswith("remove_finding-"):
         index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else 0
-        return _render_data(lot, dict(request.form), [r for i, r in enumerate(rows, start=1) if i != index])
+        kept = [r for i, r in enumerate(rows, start=1) if i != index]
+        return pages.posted_data_page(lot, kept, focus="add_finding")
     cells = grid.cells_from_form(request.form, lot_data.characteristics_of(lot), lot.sample_size)
     try:
         lot_data.save_entries(lot, cells, grid.findings_from_form(request.form))
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_data(lot, dict(request.form), rows, rejected.errors, status=422)
+        return pages.posted_data_page(lot, rows, rejected.errors, status=422)
     if action != "submit":
         flash(_("Draft saved."), "success")
         return redirect(url_for("lots.data", lot_id=lot.id))
@@ -178,7 +137,7 @@ def _submit(lot: Lot):
         dataset = services.submit(lot, current_user)
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_stored(lot, errors=rejected.errors, status=422)
+        return pages.stored_data_page(lot, errors=rejected.errors, status=422)
     flash(
         _(
             "Lot %(number)s submitted (submission %(n)d). The brand's quality team will review it.",
@@ -224,15 +183,15 @@ def import_data(lot_id: int):
             _("This page was open too long. Choose the file again.")
         ]
         flash(errors[0], "danger")
-        return _render_stored(lot)
+        return pages.stored_data_page(lot)
     try:
         count = lot_data.import_file(lot, form.file.data, current_user)
     except DataRejectedError as rejected:
         flash(str(rejected), "danger")
-        return _render_stored(lot, upload_errors=rejected.errors, status=422)
+        return pages.stored_data_page(lot, upload_errors=rejected.errors, status=422)
     except (AttachmentError, RuleError) as error:
         flash(str(error), "danger")
-        return _render_stored(lot, status=422)
+        return pages.stored_data_page(lot, status=422)
     flash(_("%(count)d values imported into the draft. Check them and submit.", count=count), "success")
     return redirect(url_for("lots.data", lot_id=lot.id))
 

@@ -63,6 +63,10 @@ def _characteristics() -> list[Characteristic]:
 
 @pytest.fixture
 def setup(app, world):
+    return lot_setup(app, world)
+
+
+def lot_setup(app, world) -> dict[str, int]:
     """Supplier A's site, a part with a three-characteristic standard (major 4.0, minor 6.5), a lot."""
     with app.app_context():
         site = db.session.get(Site, world.site_a)
