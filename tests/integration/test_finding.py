@@ -166,7 +166,15 @@ def _rejected_lot(app, world, number: str) -> int:
         reviewer = db.session.get(User, world.reviewer.id)
         claim(lot, reviewer)
         with patch.object(notices, "lot_decided"):
-            decide(lot, reviewer, Decision.REJECT, reason="Burrs", password=factories.PASSWORD, version=None)
+            decide(
+                lot,
+                reviewer,
+                Decision.REJECT,
+                reason="Burrs",
+                password=factories.PASSWORD,
+                version=None,
+                acknowledged=True,  # rejected against an accept recommendation, on purpose
+            )
         db.session.commit()
         return lot.id
 
