@@ -28,8 +28,13 @@ def advance_switching(lot: Lot, reason: str) -> None:
     for defect_class, class_plan in sorted(lot_plan_of(lot).plans.items()):
         if defect_class not in results:
             continue
-        if services.record_for(lot.supplier_id, lot.part_id, defect_class).discontinued:
+        record = services.record_for(lot.supplier_id, lot.part_id, defect_class)
+        if record.discontinued:
             continue  # inspection was discontinued after this lot was made: nothing to advance
+        if record.severity != class_plan.severity:
+            # The class switched after this lot was inspected: the lot belongs to the run of lots of
+            # its own severity, which has ended; it does not move the state of the new one.
+            continue
         services.apply_lot_result(
             lot.supplier_id, lot.part_id, defect_class, class_plan, results[defect_class]
         )

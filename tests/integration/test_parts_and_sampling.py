@@ -177,3 +177,31 @@ def test_part_page_runs_a_bounded_number_of_queries(app, client, world):
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 10
+
+
+def test_a_lot_inspected_before_its_class_switched_is_decided_and_leaves_the_new_state(app, world):
+    """Two lots made on normal inspection; the class switches to tightened before the second is decided.
+    Deciding it must not fail (the state expects a tightened plan) nor move the tightened run."""
+    from app.auth.models import User
+    from app.lots.models import Lot
+    from app.reviews.services import Decision, decide
+    from tests import factories
+
+    with app.test_request_context():
+        lot = db.session.get(Lot, world.in_review_a)
+        row = switching.record_for(world.supplier_a, world.part_a, "major")
+        # As a decision on another lot would have switched it: the stored state and its column.
+        row.state = {**(row.state or {}), "severity": "tightened", "recent": []}
+        row.severity = "tightened"
+        db.session.flush()
+        before = dict(row.state)
+        reviewer = db.session.get(User, world.reviewer.id)
+        decide(
+            lot, reviewer, Decision.ACCEPT, reason="", password=factories.PASSWORD, version=None,
+            acknowledged=True,
+        )  # fmt: skip
+        db.session.flush()
+        assert lot.state == "accepted"
+        row = switching.record_for(world.supplier_a, world.part_a, "major")
+        assert row.severity == "tightened" and row.state == before
+        db.session.rollback()
