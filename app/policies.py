@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 
+from app.audit import policy as audit
 from app.certificates import policy as certificates
 from app.lots import policy as lots
 from app.parts import policy as parts
@@ -22,6 +23,7 @@ from app.suppliers import policy as suppliers
 from app.users import policy as users
 
 MODULES: tuple[ModuleType, ...] = (
+    audit,
     certificates,
     lots,
     parts,

@@ -15,10 +15,11 @@ from app.audit import queries
 from app.audit.export import HEADER, csv_cells
 from app.audit.forms import AuditFilterForm
 from app.audit.names import NAMERS
+from app.audit.policy import AUDIT_READERS
 from app.audit.texts import changed_fields, describe, record_label, type_label
 from app.downloads import streamed_csv
 from app.extensions import db
-from app.security import INTERNAL, roles_required
+from app.security import roles_required
 from app.suppliers.models import Supplier
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def _export_args() -> dict[str, str]:
 
 
 @bp.route("/audit")
-@roles_required(INTERNAL)
+@roles_required(AUDIT_READERS)
 def index():
     """Every recorded change, newest first, filtered by supplier, record type, action and dates."""
     form = _filter_form()
@@ -54,7 +55,7 @@ def index():
 
 
 @bp.route("/audit/export.csv")
-@roles_required(INTERNAL)
+@roles_required(AUDIT_READERS)
 def export():
     """The filtered trail as CSV, streamed: rows are read and written in batches."""
     filters = _filter_form().filters(get_timezone())

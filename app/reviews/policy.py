@@ -7,11 +7,17 @@ from app.lots.models import Lot, LotState
 from app.reviews.models import Deviation
 
 REVIEWERS = QUALITY_STAFF
+QUEUE_READERS = INTERNAL_ROLES
 
 
 def is_reviewer(user: User) -> bool:
     """The brand's reviewers and quality managers review lots; nobody reviews their own company's."""
     return holds(user, REVIEWERS)
+
+
+def sees_review_queue(user: User) -> bool:
+    """The brand's staff read the queue of lots waiting for review; an admin without deciding."""
+    return holds(user, QUEUE_READERS)
 
 
 def can_claim(user: User, lot: Lot) -> bool:

@@ -22,7 +22,7 @@ from app.reviews.forms import QueueFilterForm, ReviewersForm
 from app.reviews.pages import action_form
 from app.reviews.report import lot_report_pdf
 from app.rules import RuleError
-from app.security import ANY_ROLE, INTERNAL, form_view, roles_required
+from app.security import ANY_ROLE, form_view, roles_required
 from app.suppliers.models import Supplier
 from app.suppliers.policy import REVIEWER_ASSIGNERS
 from app.tenancy import get_or_404
@@ -39,7 +39,7 @@ def _decided(decision: str, number: str) -> str:
 
 
 @bp.route("/review")
-@roles_required(INTERNAL)
+@roles_required(policy.QUEUE_READERS)
 def index():
     """The review queue: waiting lots, the reviewer's own suppliers first, filtered and sorted."""
     form = QueueFilterForm(request.args)

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from sqlalchemy import create_engine
 
-from tests.browser.helpers import LiveServer
+from tests.browser.helpers import LiveServer, sign_in
 from tests.clock import TEST_START
 from tests.databases import scratch_database
 
@@ -233,3 +233,51 @@ def console_errors(page: Page) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     return errors
+
+
+# --- pages of a signed-in role (tests/browser/pages.py) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser: Browser, live_server: LiveServer) -> Callable[[str], dict]:  # type: ignore[type-arg]
+    """The cookies of each demo user, signed in once per module: `signed_in(email)`."""
+    states: dict[str, dict] = {}  # type: ignore[type-arg]
+
+    def state(email: str) -> dict:  # type: ignore[type-arg]
+        if email not in states:
+            context = browser.new_context(base_url=live_server.url)
+            page = context.new_page()
+            sign_in(page, email)
+            expect(page).to_have_url(f"{live_server.url}/home")
+            states[email] = context.storage_state()
+            context.close()
+        return states[email]
+
+    return state
+
+
+@pytest.fixture
+def page_of(
+    browser: Browser,
+    live_server: LiveServer,
+    signed_in: Callable[[str], dict],  # type: ignore[type-arg]
+    request: pytest.FixtureRequest,
+) -> Iterator[Callable[[str, int], Page]]:
+    """A page of a signed-in user at a viewport width: `page_of(email, 390)`; a failed test names the
+    page it was on."""
+    contexts = []
+
+    def make(email: str, width: int) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, storage_state=signed_in(email), viewport={"width": width, "height": 800}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        if _failed(request):
+            for page in context.pages:
+                print(f"\nfailed on {page.url}")
+        context.close()

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, column, select, table
 from app.demo.people import DEMO_PASSWORD
 from app.suppliers.models import Supplier
 
+MENU_EXPANDS_AT = 1200  # px: Bootstrap's xl, the menu's navbar-expand-xl in templates/base.html
 SHOTS_DIR = Path("/tmp/kensa-shots")  # noqa: S108 - screenshots for people to look at, outside the repo
 
 
@@ -75,3 +76,23 @@ def screenshot(page: Page, name: str) -> Path:
     path = SHOTS_DIR / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def follow_menu(page: Page, *names: str) -> None:
+    """Through the main menu: `follow_menu(page, "Quality", "Parts")` opens the Quality menu and follows
+    its Parts link; on a phone it opens the collapsed menu first."""
+    nav = page.get_by_role("navigation", name="Main")
+    size = page.viewport_size
+    if size is not None and size["width"] < MENU_EXPANDS_AT:
+        nav.get_by_role("button", name="Menu").click()
+    *menus, link = names
+    for name in menus:
+        nav.get_by_role("button", name=name).click()
+    nav.get_by_role("link", name=link, exact=True).click()
+
+
+def sign_out(page: Page) -> None:
+    """Sign out through the account menu (the user's name) of the main menu."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.locator(".nav-account").click()
+    nav.get_by_role("button", name="Sign out").click()

@@ -8,7 +8,15 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import LiveServer, password_link, screenshot, sign_in, supplier_id
+from tests.browser.helpers import (
+    LiveServer,
+    follow_menu,
+    password_link,
+    screenshot,
+    sign_in,
+    sign_out,
+    supplier_id,
+)
 
 ADMIN = "admin@brand.example"
 SIAM_INSPECTOR = "inspector@siam-precision.example"
@@ -27,7 +35,7 @@ def _path_is(path: str) -> re.Pattern[str]:
 
 def _create_supplier(page: Page, code: str, legal_name: str) -> None:
     """As a signed-in admin: Suppliers → New supplier → Save."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Suppliers").click()
+    follow_menu(page, "Quality", "Suppliers")
     page.get_by_role("link", name="New supplier").click()
     page.get_by_label("Supplier code").fill(code)
     page.get_by_label("Legal name").fill(legal_name)
@@ -39,7 +47,7 @@ def _create_supplier(page: Page, code: str, legal_name: str) -> None:
 
 def _invite(page: Page, email: str, name: str, supplier: str) -> None:
     """As a signed-in admin: Users → Invite a user → Send the invitation, for a supplier inspector."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
+    follow_menu(page, "Administration", "Users")
     page.get_by_role("link", name="Invite a user").click()
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Full name").fill(name)
@@ -132,7 +140,7 @@ def test_sign_out_returns_to_sign_in_and_home_needs_sign_in_again(page: Page) ->
     sign_in(page, "manager@siam-precision.example")
     expect(page).to_have_url(_path_is("/home"))
 
-    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     expect(page).to_have_url(_path_is("/login"))
     expect(page.get_by_role("status")).to_have_text("You are signed out.")
@@ -182,14 +190,14 @@ def test_no_console_errors_or_csp_violations(page: Page, console_errors: list[st
 
     sign_in(page, ADMIN)
     expect(page.get_by_role("heading", name="Portal administration")).to_be_visible()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Suppliers").click()
+    follow_menu(page, "Quality", "Suppliers")
     expect(page.get_by_role("heading", name="Suppliers")).to_be_visible()
     page.get_by_role("link", name="SIAM").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Siam Precision Manufacturing Co., Ltd.")
     page.wait_for_load_state("load")
     assert console_errors == [], "admin pages"
 
-    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, SIAM_INSPECTOR)
     expect(page.get_by_role("heading", level=1)).to_have_text("Siam Precision Manufacturing Co., Ltd.")
     page.wait_for_load_state("load")

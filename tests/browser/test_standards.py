@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import screenshot, sign_in
+from tests.browser.helpers import follow_menu, screenshot, sign_in
 
 QM = "qm@brand.example"
 SIAM_INSPECTOR = "inspector@siam-precision.example"
@@ -15,7 +15,7 @@ SIAM_INSPECTOR = "inspector@siam-precision.example"
 def test_quality_manager_authors_and_releases_a_two_characteristic_standard(page: Page) -> None:
     number = f"BT-{uuid.uuid4().hex[:6].upper()}"
     sign_in(page, QM)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Parts").click()
+    follow_menu(page, "Quality", "Parts")
     page.get_by_role("link", name="New part").click()
     page.get_by_label("Part number").fill(number)
     page.get_by_label("Name").fill("Camera bezel")
@@ -52,7 +52,7 @@ def test_quality_manager_authors_and_releases_a_two_characteristic_standard(page
 
 def test_inspector_sees_the_sampling_plan_for_a_lot_size(page: Page) -> None:
     sign_in(page, SIAM_INSPECTOR)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calculator").click()
+    follow_menu(page, "Quality", "Sampling calculator")
     page.get_by_label("Lot size").fill("500")
     page.get_by_role("button", name="Show the plans").click()
     # Default AQLs: the critical class (0.065, arrow from H down to L) sets the lot's sample.

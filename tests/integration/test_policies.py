@@ -89,6 +89,7 @@ QUESTIONS: dict[str, Question] = {
     "can_countersign": Question(lambda w, o: (_deviation_asked_by(w.reviewer.id),), QM),
     "sees_charts": Question(_none, INTERNAL),
     "can_freeze_baseline": Question(_none, QM),
+    "sees_review_queue": Question(_none, INTERNAL),
     # SCARs
     "is_issuer": Question(_none, REVIEWERS),
     "can_raise_scar": Question(_none, REVIEWERS),
@@ -118,6 +119,8 @@ QUESTIONS: dict[str, Question] = {
     "can_edit_suppliers": Question(_none, ADMIN),
     "can_assign_reviewers": Question(_none, PART_EDITORS),
     "sees_all_suppliers": Question(_none, INTERNAL),
+    # audit
+    "sees_audit_trail": Question(_none, INTERNAL),
     # users
     "can_manage_users": Question(_none, ADMIN | MANAGER),
     "can_administer": Question(_none, ADMIN),
