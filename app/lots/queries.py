@@ -11,9 +11,9 @@ from sqlalchemy import Row, Select, and_, case, func, or_, select
 from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Lot, LotState
+from app.matching import exact_first, number_contains
 from app.pagination import Page, page_number
 from app.parts.models import Part
-from app.search.matching import exact_first, number_contains
 from app.suppliers.models import Site, Supplier
 
 PER_PAGE = 50

@@ -13,9 +13,9 @@ from app import tenancy
 from app.audit.services import acting_user_id, record, snapshot
 from app.clock import utcnow
 from app.extensions import db
+from app.matching import exact_first, number_contains
 from app.parts.models import Part, PartApproval
 from app.rules import RuleError, taken
-from app.search.matching import exact_first, number_contains
 from app.suppliers.models import Site
 
 PART_FIELDS = ("part_number", "name", "product_line", "drawing_revision")

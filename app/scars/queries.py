@@ -16,11 +16,11 @@ from app.extensions import db
 from app.lots import data as lot_data
 from app.lots import evaluation
 from app.lots.models import Lot, LotState
+from app.matching import exact_first, number_contains
 from app.pagination import Page, page_number
 from app.parts.models import Part
 from app.scars.deadlines import is_overdue
 from app.scars.models import Scar, ScarLot, ScarState, ScarStep, Severity, StepState, StepSubmission
-from app.search.matching import exact_first, number_contains
 from app.standards.labels import class_word
 from app.suppliers.models import Supplier
 
