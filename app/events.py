@@ -48,9 +48,16 @@ def subscribe(name: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         if handler not in _handlers[name]:
             _handlers[name].append(handler)
+            # In SUBSCRIBERS' order, whichever module was imported first (a stable sort).
+            _handlers[name].sort(key=_position)
         return handler
 
     return register
+
+
+def _position(handler: Handler) -> int:
+    module = handler.__module__
+    return SUBSCRIBERS.index(module) if module in SUBSCRIBERS else len(SUBSCRIBERS)
 
 
 def emit(name: str, **data: Any) -> None:

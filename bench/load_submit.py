@@ -79,16 +79,19 @@ class ClientPlan:
     characteristics: list[dict[str, Any]]
 
 
-def _prepare(clients: int, folder: str, demo: bool) -> list[ClientPlan]:
-    """Migrate, seed the demo (or its suppliers and parts only) and one inspector per client."""
+def _prepare(clients: int, folder: str, demo: bool, volume: bool = False) -> list[ClientPlan]:
+    """Migrate, seed the demo (or its suppliers and parts only) and one inspector per client; with
+    `volume`, the database is already loaded (`flask seed volume`): only the inspectors are added, spread
+    over its suppliers that have an approved (site, part) pair."""
     from flask_migrate import upgrade
     from sqlalchemy import select
 
     from app import create_app
     from app.audit.services import record, snapshot
     from app.auth.models import Role, User
+    from app.certificates.services import current_certificate, today
     from app.demo import seed_demo
-    from app.demo.certificates import seed_demo_certificates
+    from app.demo.certificates import certificate_with_scan, seed_demo_certificates
     from app.demo.people import DEMO_SUPPLIERS
     from app.demo.standards import seed_demo_quality
     from app.extensions import db
@@ -100,38 +103,52 @@ def _prepare(clients: int, folder: str, demo: bool) -> list[ClientPlan]:
     from app.standards.models import Characteristic
     from app.standards.services import revision_in_force
     from app.suppliers import services as supplier_services
-    from app.suppliers.models import Supplier
+    from app.suppliers.models import Site, Supplier
     from app.users.services import USER_FIELDS
 
     app = create_app()
     app.config.update(UPLOAD_FOLDER=f"{folder}/uploads", SCORECARD_PDF_FOLDER=f"{folder}/scorecards")
     plans = []
     with app.app_context():
-        upgrade()
         password_hash = hash_password(PASSWORD)  # once: production Argon2 costs ~0.1 s a hash
-        if demo:
-            seed_demo()
-        else:  # the demo's suppliers, sites, parts, standards, certificates and reviewer only
-            for spec in DEMO_SUPPLIERS:
-                supplier = supplier_services.create_supplier(
-                    code=spec["code"], legal_name=spec["legal_name"], country=spec["country"]
+        run = f"-{secrets.token_hex(3)}" if volume else ""  # a volume database may be benched again
+        if volume:
+            suppliers = [
+                (supplier, f"{supplier.code.lower()}.volume.example")
+                for supplier in db.session.scalars(select(Supplier).order_by(Supplier.id))
+                if services.approved_pairs(supplier.id)
+            ]
+        else:
+            upgrade()
+            if demo:
+                seed_demo()
+            else:  # the demo's suppliers, sites, parts, standards, certificates and reviewer only
+                for spec in DEMO_SUPPLIERS:
+                    supplier = supplier_services.create_supplier(
+                        code=spec["code"], legal_name=spec["legal_name"], country=spec["country"]
+                    )
+                    for name, city in spec["sites"]:
+                        supplier_services.create_site(supplier, name=name, city=city, country=spec["country"])
+                reviewer = User(
+                    email="reviewer@brand.example",
+                    name="Aiko Tanaka",
+                    role=Role.REVIEWER,
+                    password_hash=password_hash,
                 )
-                for name, city in spec["sites"]:
-                    supplier_services.create_site(supplier, name=name, city=city, country=spec["country"])
-            reviewer = User(
-                email="reviewer@brand.example",
-                name="Aiko Tanaka",
-                role=Role.REVIEWER,
-                password_hash=password_hash,
-            )
-            db.session.add(reviewer)
-            seed_demo_quality()
-            seed_demo_certificates()
+                db.session.add(reviewer)
+                seed_demo_quality()
+                seed_demo_certificates()
+            suppliers = [
+                (
+                    db.session.scalars(select(Supplier).where(Supplier.code == spec["code"])).one(),
+                    spec["domain"],
+                )
+                for spec in DEMO_SUPPLIERS
+            ]
         for index in range(clients):
-            spec = DEMO_SUPPLIERS[index % len(DEMO_SUPPLIERS)]
-            supplier = db.session.scalars(select(Supplier).where(Supplier.code == spec["code"])).one()
+            supplier, domain = suppliers[index % len(suppliers)]
             user = User(
-                email=f"load-{index + 1:03d}@{spec['domain']}",
+                email=f"load-{index + 1:03d}{run}@{domain}",
                 name=f"Load Inspector {index + 1}",
                 role=Role.SUPPLIER_INSPECTOR,
                 supplier_id=supplier.id,
@@ -141,7 +158,10 @@ def _prepare(clients: int, folder: str, demo: bool) -> list[ClientPlan]:
             db.session.flush()
             record("user.created", user, after=snapshot(user, USER_FIELDS))
             pairs = services.approved_pairs(supplier.id)
-            pair = pairs[(index // len(DEMO_SUPPLIERS)) % len(pairs)]
+            pair = pairs[(index // len(suppliers)) % len(pairs)]
+            site = db.session.get(Site, pair.site_id)
+            if volume and site is not None and current_certificate(site, today()) is None:
+                certificate_with_scan(site)  # the volume records none; new lots need one
             revision = revision_in_force(pair.part_id)
             assert revision is not None, f"no released standard for part {pair.part_id}"
             # The plan create_lot will choose (no decision changes a severity during the run).
@@ -199,15 +219,16 @@ def server_env(database_url: str, folder: Path) -> dict[str, str]:
 
 
 def prepare_database(
-    env: dict[str, str], clients: int, folder: Path, *, demo: bool = True
+    env: dict[str, str], clients: int, folder: Path, *, demo: bool = True, volume: bool = False
 ) -> list[ClientPlan]:
     """Run `_prepare` in a child process with the server's environment (config reads it at import).
 
     `demo`: `flask seed demo` in full; else only what the clients need (faster, for the test).
+    `volume`: the database holds the volume data set; only the clients' accounts are added.
     """
     command = [sys.executable, "-m", "bench.load_submit", "--prepare", str(clients), "--folder", str(folder)]
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [*command, *([] if demo else ["--no-demo"])],
+        [*command, *([] if demo else ["--no-demo"]), *(["--volume"] if volume else [])],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -829,9 +850,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--no-demo", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--volume", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.prepare is not None:  # the set-up child process of `prepare_database`
-        plans = _prepare(args.prepare, args.folder, demo=not args.no_demo)
+        plans = _prepare(args.prepare, args.folder, demo=not args.no_demo, volume=args.volume)
         print(PLAN_MARKER + json.dumps([plan.__dict__ for plan in plans]))
         return 0
     if args.database_url and args.if_reachable and not server_reachable(args.database_url):

@@ -21,6 +21,7 @@ from app.scars.models import (
     StepState,
 )
 from app.scars.policy import require_issuer
+from app.suppliers import versions
 
 # Days from issue per stage (D0-D3 containment, D4 root cause, D5-D6 actions, D7-D8 closure), and the
 # clean lots the effectiveness check waits for. SPEC.md's defaults are the "major" row.
@@ -103,6 +104,7 @@ def change_due_date(step: ScarStep, due_on: date | None, reason: str, by: User) 
         raise RuleError(_("Step %(code)s is already accepted.", code=step.code))
     before = {"step": step.code, "due_on": step.due_on.isoformat()}
     step.due_on = due_on
+    versions.bump(step.supplier_id)  # the steps due and overdue on the scorecard
     record(
         "scar.due_date_changed",
         step.scar,

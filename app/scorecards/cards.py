@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -54,32 +55,82 @@ def scored(
     return values, points, scoring.score(points, rules)
 
 
+@dataclass(frozen=True)
+class Data:
+    """What one supplier's card reads from the lots and SCARs of a period, at `as_of`."""
+
+    as_of: datetime
+    figures: Figures
+    pareto: list[dict[str, Any]] = field(default_factory=list)
+    rejected_lots: list[dict[str, Any]] = field(default_factory=list)
+    open_scars: list[dict[str, Any]] = field(default_factory=list)
+
+
+def suppliers_of(supplier_ids: Collection[int] | None) -> list[Supplier]:
+    """The given suppliers (default: every visible one), by code."""
+    query = select(Supplier).order_by(Supplier.code)
+    if supplier_ids is not None:
+        query = query.where(Supplier.id.in_(list(supplier_ids)))
+    return list(db.session.scalars(query))
+
+
+def data(period: Period, now: datetime, supplier_ids: list[int], lists: bool = True) -> dict[int, Data]:
+    """Each supplier's data of the period, counted now from the lots and SCARs (five aggregate
+    queries, three more for the card's lists)."""
+    span = window(period, now)
+    found = kpis.figures(span, supplier_ids)
+    pareto, rejected, scars = (
+        (_pareto(span, supplier_ids), _rejected_lots(span, supplier_ids), _open_scars(span, supplier_ids))
+        if lists
+        else ({}, {}, {})
+    )
+    return {
+        supplier_id: Data(
+            span.as_of,
+            found.get(supplier_id, Figures()),
+            pareto.get(supplier_id, []),
+            rejected.get(supplier_id, []),
+            scars.get(supplier_id, []),
+        )
+        for supplier_id in supplier_ids
+    }
+
+
 def build(
     period: Period,
     now: datetime,
     rules: Mapping[Kpi, Rule],
     supplier_ids: Collection[int] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """The numbers of the cards of the given suppliers (default: every visible one) for a period."""
-    query = select(Supplier).order_by(Supplier.code)
-    if supplier_ids is not None:
-        query = query.where(Supplier.id.in_(list(supplier_ids)))
-    suppliers = list(db.session.scalars(query))
+    """The numbers of the cards of the given suppliers (default: every visible one) for a period,
+    counted now (what a publication freezes)."""
+    suppliers = suppliers_of(supplier_ids)
     ids = [supplier.id for supplier in suppliers]
-    span = window(period, now)
-    trend = {p: kpis.figures(window(p, now), ids) for p in period.recent(TREND_PERIODS)}
-    targets = targets_of(ids, period.year)
-    pareto, rejected, scars = _pareto(span, ids), _rejected_lots(span, ids), _open_scars(span, ids)
+    found = {p: data(p, now, ids, lists=p == period) for p in period.recent(TREND_PERIODS)}
+    trend = {p: {sid: d.figures for sid, d in each.items()} for p, each in found.items()}
+    return assemble(period, suppliers, found[period], trend, rules)
+
+
+def assemble(
+    period: Period,
+    suppliers: list[Supplier],
+    current: Mapping[int, Data],
+    trend: Mapping[Period, Mapping[int, Figures]],
+    rules: Mapping[Kpi, Rule],
+) -> dict[int, dict[str, Any]]:
+    """The cards' numbers from each supplier's data of the period and the figures of the recent
+    periods (the trend), under the rules and the suppliers' targets of the year."""
+    targets = targets_of([supplier.id for supplier in suppliers], period.year)
     cards = {}
     for supplier in suppliers:
-        figures = trend[period].get(supplier.id, Figures())
-        values, points, score = scored(figures, rules)
+        shown = current[supplier.id]
+        values, points, score = scored(shown.figures, rules)
         cards[supplier.id] = {
             "schema": SCHEMA,
             "supplier": {"id": supplier.id, "code": supplier.code, "name": supplier.legal_name},
             "period": period.key,
-            "as_of": span.as_of.isoformat(),
-            "figures": figures.as_dict(),
+            "as_of": shown.as_of.isoformat(),
+            "figures": shown.figures.as_dict(),
             "kpis": [
                 {
                     "kpi": kpi.value,
@@ -98,9 +149,9 @@ def build(
             "trend": [
                 _trend_point(p, found.get(supplier.id, Figures()), rules) for p, found in trend.items()
             ],
-            "pareto": pareto.get(supplier.id, []),
-            "rejected_lots": rejected.get(supplier.id, []),
-            "open_scars": scars.get(supplier.id, []),
+            "pareto": shown.pareto,
+            "rejected_lots": shown.rejected_lots,
+            "open_scars": shown.open_scars,
         }
     return cards
 

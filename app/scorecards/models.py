@@ -86,6 +86,21 @@ class Scorecard(SupplierOwned, db.Model):
     __table_args__ = (UniqueConstraint("publication_id", "supplier_id"),)
 
 
+class KpiSnapshot(SupplierOwned, db.Model):
+    """What a supplier's draft card reads from its lots and SCARs in one period, kept from
+    `data_version` of the supplier (app/scorecards/snapshots.py): used only while that is current."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    data_version: Mapped[int]
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())
+    figures: Mapped[dict[str, int]] = mapped_column(JSON)
+    # The card's lists: {"pareto": [...], "rejected_lots": [...], "open_scars": [...]}.
+    lists: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("supplier_id", "period"),)
+
+
 @event.listens_for(Publication, "before_update")
 @event.listens_for(Publication, "before_delete")
 @event.listens_for(Scorecard, "before_update")

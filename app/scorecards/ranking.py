@@ -1,4 +1,4 @@
-"""All suppliers of a period ranked by score, live (five queries) or as published (one query)."""
+"""All suppliers of a period ranked by score, live (from the KPI snapshots) or as published (one query)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.quality import scoring
-from app.scorecards import kpis
-from app.scorecards.cards import scored, window
+from app.scorecards import snapshots
+from app.scorecards.cards import scored
 from app.scorecards.kpis import Figures
 from app.scorecards.models import Publication, Scorecard
 from app.scorecards.periods import Period
@@ -46,18 +46,21 @@ def _ranked(lines: Iterable[dict[str, Any]]) -> list[Standing]:
 
 
 def live(period: Period, now: datetime) -> list[Standing]:
-    """Every visible supplier's draft standing, computed now."""
+    """Every visible supplier's draft standing now, from the KPI snapshots (app/scorecards/snapshots.py)."""
     rules = rules_in_force()
-    found = kpis.figures(window(period, now))
+    suppliers = db.session.execute(
+        select(Supplier.id, Supplier.code, Supplier.legal_name).order_by(Supplier.code)
+    )
+    found = snapshots.kept([period], None, now, lists=False)[period]
     lines = []
-    for supplier in db.session.scalars(select(Supplier).order_by(Supplier.code)):
-        figures = found.get(supplier.id, Figures())
+    for supplier_id, code, name in suppliers:
+        figures = found[supplier_id].figures if supplier_id in found else Figures()
         values, _points, score = scored(figures, rules)
         lines.append(
             {
-                "supplier_id": supplier.id,
-                "code": supplier.code,
-                "name": supplier.legal_name,
+                "supplier_id": supplier_id,
+                "code": code,
+                "name": name,
                 "score": score,
                 "grade": scoring.grade(score),
                 "values": {kpi.value: value for kpi, value in values.items()},

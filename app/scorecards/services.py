@@ -17,7 +17,7 @@ from app.extensions import db
 from app.quality import scoring
 from app.quality.scoring import Kpi, Rule
 from app.rules import RuleError
-from app.scorecards import cards, policy
+from app.scorecards import cards, policy, snapshots
 from app.scorecards.models import KpiRule, Publication, Scorecard, SupplierTarget
 from app.scorecards.periods import Period
 from app.suppliers.models import Supplier
@@ -124,8 +124,15 @@ def set_targets(supplier: Supplier, year: int, targets: Mapping[Kpi, float | Non
 def drafts(
     period: Period, supplier_ids: list[int] | None = None, now: datetime | None = None
 ) -> dict[int, dict[str, Any]]:
-    """Live cards: computed now from the data and the rules in force."""
-    return cards.build(period, now or utcnow(), rules_in_force(), supplier_ids)
+    """Live cards under the rules in force: from the KPI snapshots that are current (the rest counted
+    now and kept), or, for a given moment `now`, counted at that moment."""
+    if now is not None:
+        return cards.build(period, now, rules_in_force(), supplier_ids)
+    suppliers = cards.suppliers_of(supplier_ids)
+    recent = period.recent(cards.TREND_PERIODS)
+    found = snapshots.kept(recent, [supplier.id for supplier in suppliers], utcnow())
+    trend = {p: {sid: each.figures for sid, each in found[p].items()} for p in recent}
+    return cards.assemble(period, suppliers, found[period], trend, rules_in_force())
 
 
 def latest_publication(period: Period) -> Publication | None:

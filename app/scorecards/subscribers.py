@@ -1,5 +1,6 @@
-"""After a publication: each supplier's managers and inspectors are told, and the worker prints the
-version's PDFs."""
+"""What a scorecard counts changed: the supplier's data version moves on, so its KPI snapshots are
+counted again on the next view. After a publication: each supplier's managers and inspectors are
+told, and the worker prints the version's PDFs."""
 
 from __future__ import annotations
 
@@ -12,6 +13,29 @@ from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.scorecards.models import Publication
 from app.scorecards.notices import recipients
+from app.suppliers import versions
+
+
+@subscribe("lot.decided")
+@subscribe("lot.returned")
+def lot_counted(lot: Any, reason: Any) -> None:
+    versions.bump(lot.supplier_id)
+
+
+@subscribe("scar.issued")
+def scar_issued(scar: Any) -> None:
+    versions.bump(scar.supplier_id)
+
+
+@subscribe("scar.reopened")
+def scar_reopened(scar: Any, lot: Any) -> None:
+    versions.bump(scar.supplier_id)
+
+
+@subscribe("scar.step_submitted")
+@subscribe("scar.step_decided")
+def step_counted(step: Any, submission: Any) -> None:
+    versions.bump(step.supplier_id)
 
 
 @subscribe("scorecard.published")

@@ -31,6 +31,8 @@ class Supplier(TimestampMixin, db.Model):
     default_language: Mapped[str] = mapped_column(String(10), default="en")
     # Set by the supplier's manager: every user of the supplier signs in with a second factor.
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # One more whenever what its scorecard counts changes (app/suppliers/versions.py).
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sites: Mapped[list[Site]] = relationship(
         back_populates="supplier", order_by="Site.name", cascade="save-update, merge"

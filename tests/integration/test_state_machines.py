@@ -145,6 +145,7 @@ def test_lot_decided_reaches_switching_then_the_supplier_then_the_scars():
         "app.sampling.subscribers.advance_switching",
         "app.reviews.subscribers.tell_supplier_decided",
         "app.scars.subscribers.count_for_effectiveness",
+        "app.scorecards.subscribers.lot_counted",  # the supplier's data version: its snapshots are old
         "app.webhooks.subscribers.lot_decided",  # last: the MES hears once the portal has reacted
     ]
 
