@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -92,7 +92,7 @@ class KpiSnapshot(SupplierOwned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7))
-    data_version: Mapped[int]
+    data_version: Mapped[int] = mapped_column(BigInteger)
     as_of: Mapped[datetime] = mapped_column(UTCDateTime())
     figures: Mapped[dict[str, int]] = mapped_column(JSON)
     # The card's lists: {"pareto": [...], "rejected_lots": [...], "open_scars": [...]}.

@@ -45,15 +45,30 @@ def _ranked(lines: Iterable[dict[str, Any]]) -> list[Standing]:
     return standings
 
 
+# The live rankings this worker computed, by everything they are made of: the period, the day while
+# it runs (app/scorecards/snapshots.py), the rules, and every visible supplier's id, code, name and
+# data version. A change to any of them is another key, so a kept ranking is never stale.
+_kept: dict[tuple[Any, ...], list[Standing]] = {}
+KEPT_RANKINGS = 32
+
+
 def live(period: Period, now: datetime) -> list[Standing]:
     """Every visible supplier's draft standing now, from the KPI snapshots (app/scorecards/snapshots.py)."""
     rules = rules_in_force()
     suppliers = db.session.execute(
-        select(Supplier.id, Supplier.code, Supplier.legal_name).order_by(Supplier.code)
+        select(Supplier.id, Supplier.code, Supplier.legal_name, Supplier.data_version).order_by(Supplier.code)
+    ).all()
+    key = (
+        period.key,
+        None if period.is_over(now) else now.date(),
+        tuple((kpi.value, rule.weight, rule.full_at, rule.zero_at) for kpi, rule in rules.items()),
+        tuple(tuple(row) for row in suppliers),
     )
+    if (kept := _kept.get(key)) is not None:
+        return kept
     found = snapshots.kept([period], None, now, lists=False)[period]
     lines = []
-    for supplier_id, code, name in suppliers:
+    for supplier_id, code, name, _version in suppliers:
         figures = found[supplier_id].figures if supplier_id in found else Figures()
         values, _points, score = scored(figures, rules)
         lines.append(
@@ -67,7 +82,16 @@ def live(period: Period, now: datetime) -> list[Standing]:
                 "figures": figures.as_dict(),
             }
         )
-    return _ranked(lines)
+    standings = _ranked(lines)
+    if len(_kept) >= KEPT_RANKINGS:
+        _kept.pop(next(iter(_kept)))
+    _kept[key] = standings
+    return standings
+
+
+def forget() -> None:
+    """Drop the kept rankings (tests whose rows are rolled back between them)."""
+    _kept.clear()
 
 
 def published(publication: Publication) -> list[Standing]:

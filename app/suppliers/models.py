@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, CheckConstraint, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from app.audit.names import names_records
@@ -31,8 +31,8 @@ class Supplier(TimestampMixin, db.Model):
     default_language: Mapped[str] = mapped_column(String(10), default="en")
     # Set by the supplier's manager: every user of the supplier signs in with a second factor.
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
-    # One more whenever what its scorecard counts changes (app/suppliers/versions.py).
-    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A new one whenever what its scorecard counts changes (app/suppliers/versions.py).
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     sites: Mapped[list[Site]] = relationship(
         back_populates="supplier", order_by="Site.name", cascade="save-update, merge"

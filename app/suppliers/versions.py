@@ -1,9 +1,13 @@
-"""A supplier's data version: one more each time something its scorecard counts changes (a lot
+"""A supplier's data version: a new one each time something its scorecard counts changes (a lot
 decided or returned, a SCAR issued, answered, decided, reopened, or a step's deadline moved), in the
-same transaction as the change. What is kept from that data (the KPI snapshots) carries the version
-it was computed from and is used only while the version is current, so it is never stale."""
+same transaction as the change. What is kept from that data (the KPI snapshots, the live ranking)
+carries the version it was computed from and is used only while the version is current, so it is
+never stale. A version is a random number, not a count: a change rolled back and another one made
+after it must not give two different states of the data the same version."""
 
 from __future__ import annotations
+
+import secrets
 
 from sqlalchemy import update
 
@@ -16,6 +20,6 @@ def bump(supplier_id: int) -> None:
     db.session.execute(
         update(Supplier)
         .where(Supplier.id == supplier_id)
-        .values(data_version=Supplier.data_version + 1, updated_at=Supplier.updated_at)
+        .values(data_version=secrets.randbits(62), updated_at=Supplier.updated_at)
         .execution_options(synchronize_session=False)
     )

@@ -18,12 +18,12 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("supplier", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("data_version", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("data_version", sa.BigInteger(), nullable=False, server_default="0"))
     op.create_table(
         "kpi_snapshot",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("period", sa.String(length=7), nullable=False),
-        sa.Column("data_version", sa.Integer(), nullable=False),
+        sa.Column("data_version", sa.BigInteger(), nullable=False),
         sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("lists", sa.JSON(), nullable=False),

@@ -16,7 +16,7 @@ from app.reviews.services import Decision, claim, decide
 from app.scars import deadlines
 from app.scars.models import Scar
 from app.scars.services import step_of
-from app.scorecards import services, snapshots
+from app.scorecards import ranking, services, snapshots
 from app.scorecards.models import KpiSnapshot
 from app.scorecards.periods import Period
 from app.suppliers.models import Supplier
@@ -129,3 +129,26 @@ def test_a_change_committed_while_counting_leaves_the_snapshot_old(app, world, c
         clock.advance(timedelta(minutes=1))
         again = snapshots.kept([MONTH], [world.supplier_a], utcnow())[MONTH][world.supplier_a]
         assert again.as_of == utcnow()
+
+
+def test_a_decision_changes_the_live_ranking_at_once(app, world, clock):
+    clock.freeze(utcnow())
+    with app.app_context():
+        before = ranking.rank_of(ranking.live(MONTH, utcnow()), world.supplier_a)
+        assert ranking.live(MONTH, utcnow())[0] is ranking.live(MONTH, utcnow())[0]  # kept, not counted again
+        lot = db.session.get(Lot, world.submitted_a)
+        reviewer = db.session.get(User, world.reviewer.id)
+        claim(lot, reviewer)
+        decide(
+            lot,
+            reviewer,
+            Decision.REJECT,
+            reason="Burrs",
+            password=factories.PASSWORD,
+            version=None,
+            acknowledged=True,
+        )
+        clock.advance(timedelta(seconds=1))  # the window ends before "now": decided_at < as_of
+        after = ranking.rank_of(ranking.live(MONTH, utcnow()), world.supplier_a)
+        assert after.figures["lots_rejected"] == before.figures["lots_rejected"] + 1
+        assert after.values["lar"] != before.values["lar"]
