@@ -33,8 +33,8 @@ from app.reviews.services import Decision, claim, decide
 from app.scars import files as scar_files
 from app.scars import notices as scar_notices
 from app.scars import services as scar_services
-from app.scorecards import services as scorecard_services
 from app.scorecards import ranking
+from app.scorecards import services as scorecard_services
 from app.scorecards import subscribers as scorecard_subscribers
 from app.scorecards.periods import Period
 from app.webhooks.services import create_webhook
