@@ -13,11 +13,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app import svg
+from app.i18n import number
 from app.quality.scoring import GRADES, LOWEST_GRADE
 from app.svg import px
 
@@ -31,11 +31,11 @@ BAND_FILLS = ("#dcefe3", "#edf5e1", "#fdf3dc", "#f8e6e8")
 
 
 def _one_decimal(value: float) -> str:
-    return str(format_decimal(value, format="0.0"))
+    return number(value, "0.0")
 
 
 def _count(value: float) -> str:
-    return str(format_decimal(value, format="#,##0"))
+    return number(value, "#,##0")
 
 
 def _columns(

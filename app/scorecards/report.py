@@ -18,12 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app import svg
 from app.i18n import lazy_gettext as _l
+from app.i18n import number
 from app.pdf import render_pdf, stylesheet
 from app.quality.scoring import GROUPS, Group, Kpi
 from app.reviews.report import utc
@@ -141,7 +142,7 @@ class ScorecardReport:
 
 
 def _number(value: float | None, pattern: str = "#,##0") -> str:
-    return NONE if value is None else str(format_decimal(value, format=pattern))
+    return NONE if value is None else number(value, pattern)
 
 
 def _kpi_row(row: Mapping[str, Any]) -> KpiRow:
@@ -200,7 +201,7 @@ def scorecard_report(
         running=as_of < period.end,
         generated_at=utc(generated_at),
         digest=digest,
-        score=str(texts.NO_DATA) if score is None else format_decimal(score, format="0.0"),
+        score=str(texts.NO_DATA) if score is None else number(score, "0.0"),
         grade=card.get("grade") or "",
         kpis=tuple(_kpi_row(row) for row in card.get("kpis") or []),
         groups=tuple(GroupRow(str(texts.GROUP_LABELS[g]), int(weights.get(g.value, 0))) for g in Group),

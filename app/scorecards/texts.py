@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_skeleton
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 
 from app.audit.texts import labels_fields
 from app.i18n import lazy_gettext as _l
+from app.i18n import number
 from app.quality.scoring import Group, Kpi
 from app.scorecards.periods import MONTH, Period
 
@@ -84,10 +85,10 @@ def kpi_value(kpi: Kpi | str, value: Any) -> str:
         return str(NO_DATA)
     kpi = Kpi(kpi)
     if kpi == Kpi.PPM:
-        return format_decimal(value, format="#,##0")
+        return number(value, "#,##0")
     unit = UNITS[kpi]
-    number = format_decimal(value, format="#,##0.0")
-    return f"{number} {unit}".strip()
+    shown = number(value, "#,##0.0")
+    return f"{shown} {unit}".strip()
 
 
 # The trail describes changed rules and targets by their KPIs' names, and an early publication's reason.
