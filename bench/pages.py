@@ -11,15 +11,20 @@ seconds after a short warm-up: median, 95th percentile and requests per second (
 prints them as JSON, with the errors and the non-2xx answers, which must be none). The floor runs
 before the first page and after every page; each page's ratio is to the two floor runs around it.
 
-* **pages**: the login page, the supplier home, the review queue unfiltered and filtered, a decided
-  lot's page, the SCAR list, a supplier's scorecard (as a reviewer). Target for the list pages
-  (home, queue, SCARs): at least 50 % of the floor's requests per second and p95 <= 100 ms.
+* **pages**: the login page, the supplier home, the review queue unfiltered and filtered, the
+  signed-in shell, a decided lot's page, the SCAR list, the lot list, the audit list, a supplier's
+  scorecard (as a reviewer). Targets (issue #15), as shares of the floor's req/s around each page:
+  the shell >= 60 %, the list pages >= 30 %, the lot page and the scorecard >= 15 %; every page's p95
+  at most 5 x the floor's.
+* **under writes** (`--writers`, 50): the same again while bench.load_submit's clients submit lots,
+  with a probe that a claim by another reviewer shows on the very next view of the lot.
 * **memory**: each worker's VmRSS after the pages, then after `--pdfs` scorecard PDFs and `--pdfs`
   lot report PDFs requested through the workers; the floor's workers after its runs.
 * **growth** (`--scales 0.1,1,3`): the pages (and the floor) at each scale of `--lots`, each on a
-  fresh database; p50 and p95 per page per scale and the ratio of the largest scale to the smallest.
+  fresh database; p50 and p95 per page per scale and the ratio of the largest scale to the smallest
+  (target: p95 at most 1.5 x). `--quick`: a smoke run (10,000 lots, 2 s a page, 10 PDFs).
 
-    .venv/bin/python -m bench.pages [--database-url URL] [--lots 100000] [--duration 10] [--quick]
+    .venv/bin/python -m bench.pages [--database-url URL] [--lots 100000] [--duration 10] [--writers 50]
     .venv/bin/python -m bench.pages --scales 0.1,1,3 [--database-url URL]
     .venv/bin/python -m bench.pages --profile              # plus cProfile of the list pages, in-process
 """
