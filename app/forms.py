@@ -83,13 +83,19 @@ LIST_SELECT = ListSelect()
 class FixedSelect(ListSelect):
     """ListSelect for one list of plain (value, label) choices fixed for the process, such as the
     some 400 time zones of the account page: each option is written once, and a request only writes
-    the selected one again. A field with other choices is rendered as ListSelect renders it."""
+    the selected one again. The field takes its choices from `choices` (a callable: WTForms would
+    copy a list, checking each choice, for every form); a field with other choices is rendered as
+    ListSelect renders it."""
 
     def __init__(self, fixed: list[SelectChoice]) -> None:
         super().__init__()
         self.fixed = fixed
         self._options = [self.render_option(_choice(choice, selected=False)) for choice in fixed]
         self._index = {str(choice.value): i for i, choice in enumerate(fixed)}
+
+    def choices(self) -> list[SelectChoice]:
+        """The fixed choices, for the field's `choices=`."""
+        return self.fixed
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         if field.choices is not self.fixed or self.multiple or field.coerce is not str:

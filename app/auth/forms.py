@@ -56,7 +56,7 @@ class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[required()])
 
 
-ZONES = zone_choices()
+ZONES = FixedSelect(zone_choices())
 
 
 class PreferencesForm(FlaskForm):
@@ -65,8 +65,8 @@ class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     timezone = SelectField(
         _l("Time zone"),
-        choices=ZONES,
+        choices=ZONES.choices,
         description=_l("Every date and time you see is shown in this zone."),
         # Some 400 zones: WTForms' own widget, writing each option, was most of the account page's cost.
-        widget=FixedSelect(ZONES),
+        widget=ZONES,
     )
