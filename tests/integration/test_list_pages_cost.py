@@ -83,11 +83,11 @@ def test_the_next_page_after_reading_shows_no_unread_count(app, client, world):
         factories.notification(db.session.get(User, reader.id))
         db.session.commit()
     login_as(client, reader)
-    assert "visually-hidden\"> unread" in client.get("/account").get_data(as_text=True)
+    assert 'visually-hidden"> unread' in client.get("/account").get_data(as_text=True)
     with app.app_context():
         services.mark_all_read(reader.id)
         db.session.commit()
-    assert "visually-hidden\"> unread" not in client.get("/account").get_data(as_text=True)
+    assert 'visually-hidden"> unread' not in client.get("/account").get_data(as_text=True)
 
 
 def test_the_time_zone_select_is_the_html_wtforms_writes(app):
