@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from flask import g, url_for
+from flask_babel import force_locale
 from sqlalchemy import event
 from wtforms import widgets
 
 from app.auth.forms import PreferencesForm
 from app.auth.models import Role, User
+from app.badges import scar_state_badge, severity_badge, state_badge, translated
 from app.extensions import db
 from app.links import id_link
+from app.lots.forms import STATE_LABELS
 from app.notifications import services
 from app.notifications.models import NotificationKind
 from app.parts.models import Part
+from app.scars.forms import SEVERITY_LABELS
+from app.scars.forms import STATE_LABELS as SCAR_STATES
 from app.suppliers.models import Site, Supplier
 from tests import factories
 from tests.conftest import count_page_statements, login_as
@@ -136,3 +141,17 @@ def test_the_audit_trail_runs_as_many_statements_for_many_events(app, client, wo
     many, page = count_page_statements(app, client, "/audit?object_type=Lot")
     assert "AUD-049" in page and page.count("<tr>") > 50
     assert many <= few  # the world's lot events name more kinds of things than the new ones
+
+
+def test_labels_translated_once_make_the_badges_the_lazy_labels_make(app):
+    with app.test_request_context("/"):
+        for language in ("en", "ja", "th"):
+            with force_locale(language):
+                lots, severities, scars = map(translated, (STATE_LABELS, SEVERITY_LABELS, SCAR_STATES))
+                for state in [*STATE_LABELS, "unknown"]:
+                    assert state_badge(state, lots) == state_badge(state, STATE_LABELS)
+                for severity in SEVERITY_LABELS:
+                    assert severity_badge(severity, severities) == severity_badge(severity, SEVERITY_LABELS)
+                for state in SCAR_STATES:
+                    assert scar_state_badge(state, scars) == scar_state_badge(state, SCAR_STATES)
+            assert str(lots["submitted"]) != "Submitted" or language == "en"
