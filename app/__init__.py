@@ -12,7 +12,7 @@ from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import badges, clock, i18n, ratelimit, sqlite, timezones
+from app import badges, clock, i18n, links, ratelimit, sqlite, timezones
 from config import CONFIGS, Config
 
 
@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     i18n.install(app)
     badges.register(app)
+    links.register(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["html_lang"] = i18n.html_lang
     app.jinja_env.globals["LANGUAGES"] = i18n.LANGUAGES

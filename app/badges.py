@@ -7,11 +7,15 @@ a value without a label shows as itself."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from flask import Flask
 from markupsafe import Markup
 
+from app.i18n import LazyString
 from app.i18n import gettext as _
+
+K = TypeVar("K")
 
 LOT_STATE_STYLES = {
     "draft": "secondary",
@@ -33,6 +37,19 @@ _BADGE = Markup('<span class="badge text-bg-%s">%s</span>')
 def badge(style: str, label: object) -> Markup:
     """A Bootstrap badge of `style` (success, danger...) with `label` escaped."""
     return _BADGE % (style, label)
+
+
+def translated(labels: Mapping[K, object]) -> dict[K, object]:
+    """A page's labels (value -> lazy words) in the request's language, translated once: a badge on
+    each of 50 rows then does not translate its words again. A lazy string goes into a badge as its
+    `__html__` (not escaped again), and so does the Markup of its words here."""
+    return {key: _words(label) for key, label in labels.items()}
+
+
+def _words(label: object) -> object:
+    if isinstance(label, LazyString):
+        return Markup(label.__html__())  # noqa: S704 - what the badge took from the lazy string before
+    return label
 
 
 def _badge(styles: Mapping[str, str], value: str, labels: Mapping[str, object]) -> Markup:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Field, SelectChoice, SelectField, StringField, widgets
+from wtforms.fields.choices import Choice
 from wtforms.validators import DataRequired, Length
 
 from app.i18n import LANGUAGES
@@ -77,6 +78,44 @@ class ListSelect(widgets.Select):
 
 
 LIST_SELECT = ListSelect()
+
+
+class FixedSelect(ListSelect):
+    """ListSelect for one list of plain (value, label) choices fixed for the process, such as the
+    some 400 time zones of the account page: each option is written once, and a request only writes
+    the selected one again. The field takes its choices from `choices` (a callable: WTForms would
+    copy a list, checking each choice, for every form); a field with other choices is rendered as
+    ListSelect renders it."""
+
+    def __init__(self, fixed: list[SelectChoice]) -> None:
+        super().__init__()
+        self.fixed = fixed
+        self._options = [self.render_option(_choice(choice, selected=False)) for choice in fixed]
+        self._index = {str(choice.value): i for i, choice in enumerate(fixed)}
+
+    def choices(self) -> list[SelectChoice]:
+        """The fixed choices, for the field's `choices=`."""
+        return self.fixed
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        if field.choices is not self.fixed or self.multiple or field.coerce is not str:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = vars(field.flags)
+        for name in self.validation_attrs:
+            if name in flags and name not in kwargs:
+                kwargs[name] = flags[name]
+        options = self._options
+        at = self._index.get(field.data) if isinstance(field.data, str) else None
+        if at is not None:
+            options = options.copy()
+            options[at] = self.render_option(_choice(self.fixed[at], selected=True))
+        params = widgets.html_params(name=field.name, **kwargs)
+        return Markup(f"<select {params}>{''.join(options)}</select>")  # noqa: S704 - escaped options, html_params
+
+
+def _choice(choice: Any, *, selected: bool) -> Choice:
+    return Choice(value=choice.value, label=choice.label, selected=selected, render_kw=None)
 
 
 class ConfirmForm(FlaskForm):

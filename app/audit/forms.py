@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
 from app.audit.queries import AuditFilters
-from app.forms import choices
+from app.forms import LIST_SELECT, choices
 from app.i18n import lazy_gettext as _l
 
 
@@ -26,8 +26,9 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()])
-    object_type = SelectField(_l("Record type"), validators=[Optional()])
+    # Some 115 options a request: the list pages' widget (app.forms.ListSelect) writes them directly.
+    supplier = SelectField(_l("Supplier"), coerce=int, validators=[Optional()], widget=LIST_SELECT)
+    object_type = SelectField(_l("Record type"), validators=[Optional()], widget=LIST_SELECT)
     action = StringField(
         _l("Action contains"),
         validators=[Optional(), Length(max=60, message=_l("Use at most %(max)d characters.", max=60))],

@@ -11,7 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
-from app.forms import choices, required, text_field
+from app.forms import LIST_SELECT, choices, required, text_field
 from app.i18n import lazy_gettext as _l
 from app.lots.models import LotState
 
@@ -80,9 +80,9 @@ class LotFilterForm(FlaskForm):
     number = StringField(
         _l("Lot number"), validators=[Optional()], filters=[lambda v: (v or "").strip()[:40] or None]
     )
-    part = SelectField(_l("Part"), coerce=int, validators=[Optional()])
-    site = SelectField(_l("Site"), coerce=int, validators=[Optional()])
-    state = SelectField(_l("State"), validators=[Optional()])
+    part = SelectField(_l("Part"), coerce=int, validators=[Optional()], widget=LIST_SELECT)
+    site = SelectField(_l("Site"), coerce=int, validators=[Optional()], widget=LIST_SELECT)
+    state = SelectField(_l("State"), validators=[Optional()], widget=LIST_SELECT)
     since = DateField(_l("Updated since"), validators=[Optional()])
 
     def set_choices(self, parts: list[tuple[int, str]], sites: list[tuple[int, str]]) -> None:

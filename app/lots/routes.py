@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app.attachments.storage import XLSX, AttachmentError, send_attachment
+from app.badges import translated
 from app.clock import utcnow
 from app.forms import ConfirmForm, choices, run_confirmed, show_rule_error
 from app.lot_page import render_lot
@@ -45,7 +46,7 @@ def index():
         number=form.number.data,
     )
     page = queries.lot_page(filters, request.args.get("page", 1, type=int))
-    return render_template("lots/index.html", form=form, page=page, states=STATE_LABELS)
+    return render_template("lots/index.html", form=form, page=page, states=translated(STATE_LABELS))
 
 
 @bp.route("/lots/new", methods=["GET", "POST"])

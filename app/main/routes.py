@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_login import current_user
 
 from app.audit.queries import object_names
+from app.badges import translated
 from app.clock import utcnow
 from app.i18n import LANGUAGES
 from app.lots import queries as lot_queries
@@ -53,7 +54,7 @@ def home():
             certificate_warnings=figures.certificate_warnings(),
             lots=lot_queries.active_lots(supplier.id),
             rejected_days=lot_queries.REJECTED_DAYS,
-            states=STATE_LABELS,
+            states=translated(STATE_LABELS),
             scar_steps_due=figures.scar_steps_due(utcnow().date()),
         )
     if can_administer(current_user):

@@ -6,23 +6,27 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth.loader import read_with_user
 from app.notifications import services, texts
 from app.security import ANY_ROLE, roles_required
 from app.web import safe_next
 
 bp = Blueprint("notifications", __name__)
+# The nav's count is read with the signed-in user, in its statement (`g.unread_notifications`).
+bp.record_once(lambda state: read_with_user(state.app, services.UNREAD, services.unread_count_of_user))
 
 
 @bp.app_context_processor
 def _unread_in_nav() -> dict[str, object]:
-    """`unread_notifications()` for the nav: counted once per request, only when a page shows it."""
+    """`unread_notifications()` for the nav: read with the user, or counted once per request when
+    something changed it since (or the user was loaded otherwise)."""
 
     def unread_notifications() -> int:
         if not current_user.is_authenticated:
             return 0
-        if "unread_notifications" not in g:
-            g.unread_notifications = services.unread_count(current_user.id)
-        return g.unread_notifications  # type: ignore[no-any-return]
+        if services.UNREAD not in g:
+            setattr(g, services.UNREAD, services.unread_count(current_user.id))
+        return getattr(g, services.UNREAD)  # type: ignore[no-any-return]
 
     return {"unread_notifications": unread_notifications}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 
-from flask import render_template
+from flask import g, has_app_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import ColumnElement, func, select, update
 
@@ -19,6 +19,7 @@ from app.pagination import Page, page_number
 
 log = logging.getLogger(__name__)
 PER_PAGE = 50
+UNREAD = "unread_notifications"  # where a request keeps the signed-in user's unread count (`g`)
 URL_LENGTH = 300  # Notification.url
 SUBJECT_LENGTH = 200  # the outbox's subject column
 
@@ -50,6 +51,7 @@ def notify(
         rows.append(row)
         _queue_email(user, row)
     db.session.flush()
+    forget_unread()
     log.info("notified users %s of %s (%s)", sorted(unique), kind, path)
     return rows
 
@@ -78,6 +80,18 @@ def unread_count(user_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Notification).where(*_unread(user_id))) or 0
 
 
+def unread_count_of_user() -> ColumnElement[int]:
+    """`unread_count` as a column of a query of users (the nav's figure, read with the signed-in user)."""
+    mine = (Notification.user_id == User.id, Notification.read_at.is_(None))
+    return select(func.count()).select_from(Notification).where(*mine).scalar_subquery()
+
+
+def forget_unread() -> None:
+    """Drop the request's unread count read with the user (`UNREAD` in `g`): it has just changed."""
+    if has_app_context():
+        g.pop(UNREAD, None)
+
+
 def page_of(user_id: int, number: int = 1, per_page: int = PER_PAGE) -> Page[Notification]:
     """One page of the user's notifications, newest first."""
     mine = Notification.user_id == user_id
@@ -101,10 +115,12 @@ def mark_read(user_id: int, notification_id: int) -> Notification | None:
     if row is not None and row.read_at is None:
         row.read_at = utcnow()
         db.session.flush()
+        forget_unread()
     return row
 
 
 def mark_all_read(user_id: int) -> int:
     """Mark every unread notification of the user read, in one UPDATE; returns how many."""
     result = db.session.execute(update(Notification).where(*_unread(user_id)).values(read_at=utcnow()))
+    forget_unread()
     return result.rowcount  # type: ignore[attr-defined,no-any-return]

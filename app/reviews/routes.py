@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
+from app.badges import translated
 from app.extensions import db
 from app.forms import choices, show_rule_error, typed_part_id
 from app.lot_page import render_lot
@@ -67,7 +68,7 @@ def index():
         page=page,
         summary=summary,
         assigned=assigned,
-        states=STATE_LABELS,
+        states=translated(STATE_LABELS),
     )
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.attachments.storage import send_attachment
 from app.audit.queries import history_of_records
+from app.badges import translated
 from app.forms import ConfirmForm, choices, show_rule_error, typed_part_id
 from app.lots.models import Lot
 from app.rules import RuleError
@@ -48,7 +49,7 @@ def index():
         page=page,
         progress=queries.progress_by_scar([scar.id for scar in page.items]),
         can_raise=can_raise_scar(current_user),
-        **LABELS,
+        **{**LABELS, **{name: translated(LABELS[name]) for name in ("severities", "states", "step_states")}},
     )
 
 

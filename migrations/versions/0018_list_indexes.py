@@ -1,0 +1,23 @@
+"""The lot list's order (newest change first) read from an index instead of sorting every lot
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-07 17:40:00.000000
+
+"""
+
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index("ix_lot_updated", "lot", ["updated_at", "id"], unique=False)
+
+
+def downgrade():
+    op.drop_index("ix_lot_updated", table_name="lot")
