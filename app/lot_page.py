@@ -48,16 +48,14 @@ def render_lot(
         if stored
         else [],
         characteristics=characteristics,
-        raw=grid.texts_from_values(values, characteristics, lot.sample_size) if shown else {},
+        raw_rows=grid.raw_rows(values, characteristics, lot.sample_size) if shown else [],
         findings=grid.finding_texts(findings),
-        cell_name=grid.cell_name,
-        out_of_spec=grid.out_of_spec,
-        draft=lot_data.draft_of(lot),
+        draft=next((d for d in datasets if not d.is_submitted), None),
         attachments=lot_attachments.attachments_of(lot),
         attachment_form=AttachmentForm(),
         states=STATE_LABELS,
         confirm=ConfirmForm(),
         lot_scars=scars_of_lot(lot.id),
-        **review_context(lot, current_user, forms or {}),
+        **review_context(lot, current_user, forms or {}, characteristics),
     )
     return page, status
