@@ -19,7 +19,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import Connection, delete, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from app import create_app
+from app import create_app, kept
 from app.api.tokens import create_token
 from app.auth.models import Role
 from app.auth.sessions import SECOND_FACTOR_DONE, SIGNED_IN_AT
@@ -28,7 +28,7 @@ from app.clock import install as install_clock
 from app.demo.certificates import certificate_with_scan
 from app.extensions import db
 from app.outbox.models import OutboxMessage
-from app.reviews import chart_cache, notices
+from app.reviews import notices
 from app.reviews.services import Decision, claim, decide
 from app.scars import files as scar_files
 from app.scars import notices as scar_notices
@@ -188,7 +188,7 @@ def _rollback(request: pytest.FixtureRequest, clock: TestClock) -> Iterator[None
         transaction.rollback()
         # The rollback frees the test's ids (SQLite reuses them, and the clock repeats): the next test's
         # lots may have this test's ids and times but other values, so no chart kept for them may outlive it.
-        chart_cache.forget(application)
+        kept.forget(application)
         if not _shares_world(request):
             connection.close()
 

@@ -21,6 +21,7 @@ from sqlalchemy import Float, select, type_coerce
 
 from app.charts import Limits, control_chart, four_significant
 from app.extensions import db
+from app.kept import reader
 from app.lots.models import Lot, LotDataset, Measurement
 from app.quality import spc
 from app.reviews import chart_cache, limits
@@ -259,9 +260,9 @@ def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -
         tuple(window),
         tuple((c.id, c.code, c.name, c.lsl, c.usl) for c in variables),
         tuple(sorted((k, _baseline_version(b)) for k, b in frozen.items())),
-        chart_cache.reader(),
+        reader(),
     )
-    return chart_cache.kept(key, lambda: _render(lot, points, variables, frozen), frozen)  # type: ignore[arg-type]
+    return chart_cache.views(key, lambda: _render(lot, points, variables, frozen), frozen)  # type: ignore[arg-type]
 
 
 def _baseline_version(baseline: FrozenBaseline) -> tuple[object, ...]:
