@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale, get_timezone
 
 EXTENSION = "kensa.kept"
-DEFAULT_SIZE = 256  # keys kept per worker and kind
+DEFAULT_SIZE = 128  # keys kept per worker and kind: a lot's charts are some 60 KB, its evaluation 16 KB
 
 
 class Kept:
