@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from flask import abort, render_template
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import inspect
 
 from app import kept
 from app.forms import ConfirmForm
@@ -24,10 +22,8 @@ from app.lots.plans import lot_plan_of
 from app.reviews.evidence import nonconforming_by_class
 from app.reviews.pages import review_context
 from app.scars.queries import scars_of_lot
-from app.standards.models import Characteristic
 
 EVALUATIONS = "lot evaluations"
-_CHARACTERISTIC_COLUMNS = tuple(column.key for column in inspect(Characteristic).column_attrs)
 
 
 def render_lot(
@@ -39,7 +35,6 @@ def render_lot(
     shown = next((d for d in submitted if d.number == submission), submitted[-1] if submitted else None)
     if submission is not None and (shown is None or shown.number != submission):
         abort(404)
-    characteristics = lot_data.characteristics_of(lot)
     page = render_template(
         "lots/detail.html",
         lot=lot,
@@ -47,39 +42,39 @@ def render_lot(
         datasets=datasets,
         submitted=submitted,
         shown=shown,
-        evaluation_html=_evaluation_html(lot, shown, characteristics) if shown else "",
+        evaluation_html=_evaluation_html(lot, shown) if shown else "",
         draft=next((d for d in datasets if not d.is_submitted), None),
         attachments=lot_attachments.attachments_of(lot),
         attachment_form=AttachmentForm(),
         states=STATE_LABELS,
         confirm=ConfirmForm(),
         lot_scars=scars_of_lot(lot.id),
-        **review_context(lot, current_user, forms or {}, characteristics),
+        **review_context(lot, current_user, forms or {}),
     )
     return page, status
 
 
-def _evaluation_html(lot: Lot, shown: LotDataset, characteristics: Sequence[Characteristic]) -> Markup:
+def _evaluation_html(lot: Lot, shown: LotDataset) -> Markup:
     """The shown submission's evaluation, nonconforming samples and raw data, rendered once per data version.
 
-    A submitted dataset, its stored evaluation and a released revision's characteristics never change (a
-    correction is a new dataset): the key names the dataset, the lot's sample size, every column of the
-    characteristics, and the reader's language (words and numbers); a change of any is a new key.
+    A submitted dataset and its stored evaluation never change (a correction is a new dataset), nor do a
+    released revision's characteristics (app/standards/services.py refuses any flush that would): the key
+    names the dataset, the lot's sample size and revision, and the reader's language (words and numbers).
     """
     key = (
         lot.id, shown.id, shown.number, shown.submitted_at, shown.recommendation, lot.sample_size,
-        tuple(tuple(getattr(c, name) for name in _CHARACTERISTIC_COLUMNS) for c in characteristics),
-        reader(),
+        lot.revision_id, reader(),
     )  # fmt: skip
     store = kept.store(EVALUATIONS)
     found: Markup | None = store.get(key)
     if found is None:
-        found = Markup(_render_evaluation(lot, shown, characteristics))  # noqa: S704 - an autoescaped template
+        found = Markup(_render_evaluation(lot, shown))  # noqa: S704 - an autoescaped template
         store.put(key, found)
     return found
 
 
-def _render_evaluation(lot: Lot, shown: LotDataset, characteristics: Sequence[Characteristic]) -> str:
+def _render_evaluation(lot: Lot, shown: LotDataset) -> str:
+    characteristics = lot_data.characteristics_of(lot)
     stored = evaluation.stored(shown)
     values = lot_data.values_of(shown)
     findings = lot_data.findings_of(shown)

@@ -246,23 +246,31 @@ def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -
     window = _window(lot)
     if len(window) < 2:
         return []
+    frozen = frozen_words.active_for(lot)
+    points = [point for point, _submitted in window]
+    # A released revision's characteristics never change (app/standards/services.py): its id names them.
+    key = (
+        lot.id,
+        lot.revision_id,
+        tuple(window),
+        tuple(sorted((k, _baseline_version(b)) for k, b in frozen.items())),
+        reader(),
+    )
+
+    def render() -> list[ChartView]:
+        return _render(lot, points, _variables(lot, characteristics), frozen)
+
+    return chart_cache.views(key, render, frozen)  # type: ignore[arg-type]
+
+
+def _variables(lot: Lot, characteristics: Sequence[Characteristic] | None) -> list[Characteristic]:
     if characteristics is None:
         characteristics = db.session.scalars(
             select(Characteristic)
             .where(Characteristic.revision_id == lot.revision_id)
             .order_by(Characteristic.position)
         ).all()
-    variables = [c for c in characteristics if c.kind == CharacteristicKind.VARIABLE]
-    frozen = frozen_words.active_for(lot)
-    points = [point for point, _submitted in window]
-    key = (
-        lot.id,
-        tuple(window),
-        tuple((c.id, c.code, c.name, c.lsl, c.usl) for c in variables),
-        tuple(sorted((k, _baseline_version(b)) for k, b in frozen.items())),
-        reader(),
-    )
-    return chart_cache.views(key, lambda: _render(lot, points, variables, frozen), frozen)  # type: ignore[arg-type]
+    return [c for c in characteristics if c.kind == CharacteristicKind.VARIABLE]
 
 
 def _baseline_version(baseline: FrozenBaseline) -> tuple[object, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from app.audit.queries import history_of
@@ -20,7 +19,6 @@ from app.reviews.forms import (
     acknowledgement_label,
 )
 from app.reviews.models import DeviationState
-from app.standards.models import Characteristic
 
 FORMS = {
     "claim": VersionForm,
@@ -36,11 +34,8 @@ def action_form(name: str) -> Any:
     return FORMS[name]()
 
 
-def review_context(
-    lot: Lot, user: User, forms: dict[str, Any], characteristics: Sequence[Characteristic] | None = None
-) -> dict[str, Any]:
-    """The review panel's content for this user; `forms` replaces blank forms (to show what was typed);
-    `characteristics`, the lot's revision's if the caller has them already."""
+def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any]:
+    """The review panel's content for this user; `forms` replaces blank forms (to show what was typed)."""
     deviations = services.deviations_of(lot)
     awaiting = next((d for d in deviations if d.state == DeviationState.AWAITING), None)
     allowed = {
@@ -54,7 +49,7 @@ def review_context(
     for form in shown_forms.values():
         form.version.data = lot.version  # a re-shown form acts on the lot as it is now
     sees = policy.sees_charts(user) and lot.submissions
-    shown_charts = charts.for_lot(lot, characteristics) if sees else []
+    shown_charts = charts.for_lot(lot) if sees else []
     if "decision" in shown_forms:
         shown_forms["decision"].acknowledge.label.text = acknowledgement_label(lot.recommendation)
     return {
