@@ -238,7 +238,7 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -> list[ChartView]:
+def for_lot(lot: Lot) -> list[ChartView]:
     """The control charts of each variable characteristic of the lot, and the p-chart of the lots.
 
     Rendered once per data version (app/reviews/chart_cache.py): the key names everything they show.
@@ -256,20 +256,15 @@ def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -
         tuple(sorted((k, _baseline_version(b)) for k, b in frozen.items())),
         reader(),
     )
-
-    def render() -> list[ChartView]:
-        return _render(lot, points, _variables(lot, characteristics), frozen)
-
-    return chart_cache.views(key, render, frozen)  # type: ignore[arg-type]
+    return chart_cache.views(key, lambda: _render(lot, points, _variables(lot), frozen), frozen)  # type: ignore[arg-type]
 
 
-def _variables(lot: Lot, characteristics: Sequence[Characteristic] | None) -> list[Characteristic]:
-    if characteristics is None:
-        characteristics = db.session.scalars(
-            select(Characteristic)
-            .where(Characteristic.revision_id == lot.revision_id)
-            .order_by(Characteristic.position)
-        ).all()
+def _variables(lot: Lot) -> list[Characteristic]:
+    characteristics = db.session.scalars(
+        select(Characteristic)
+        .where(Characteristic.revision_id == lot.revision_id)
+        .order_by(Characteristic.position)
+    )
     return [c for c in characteristics if c.kind == CharacteristicKind.VARIABLE]
 
 
