@@ -46,9 +46,10 @@ def current_scope(session: Session) -> int | None:
     return session.info.get(SCOPE_KEY)
 
 
-def get_or_404(model: type[M], ident: int) -> M:
-    """Load one row by id through the scoped query, or answer 404."""
-    row = db.session.scalars(select(model).where(model.id == ident)).one_or_none()  # type: ignore[attr-defined]
+def get_or_404(model: type[M], ident: int, *options: Any) -> M:
+    """Load one row by id through the scoped query (with loader `options`), or answer 404."""
+    query = select(model).where(model.id == ident).options(*options)  # type: ignore[attr-defined]
+    row = db.session.scalars(query).one_or_none()
     if row is None:
         abort(404)
     return row

@@ -79,6 +79,21 @@ def texts_from_values(
     }
 
 
+def raw_rows(
+    values: Mapping[tuple[int, int], Value], characteristics: Sequence[Characteristic], sample_size: int
+) -> list[tuple[int, list[tuple[str, bool]]]]:
+    """The raw-data table of stored values: per sample, each cell's text and whether to mark it (a value
+    out of spec, or a failed check); made here once rather than by a call per cell in the template."""
+    rows = []
+    for sample in range(1, sample_size + 1):
+        cells = []
+        for c in characteristics:
+            text = _text(values.get((sample, c.id)))
+            cells.append((text, out_of_spec(c, text) or text == "fail"))
+        rows.append((sample, cells))
+    return rows
+
+
 def finding_texts(findings: Sequence[Finding]) -> list[dict[str, str]]:
     return [
         {

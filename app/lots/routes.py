@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.utils import secure_filename
 
 from app.attachments.storage import XLSX, AttachmentError, send_attachment
@@ -90,7 +91,9 @@ def create():
 @roles_required(ANY_ROLE)
 def detail(lot_id: int):
     """A lot: its plan, the evaluation of the shown submission, flags, every submission, attachments."""
-    return render_lot(get_or_404(Lot, lot_id), request.args.get("submission", type=int))
+    # What the page shows of the lot's supplier, part, site and standard revision, in the lot's statement.
+    lot = get_or_404(Lot, lot_id, *(joinedload(r) for r in (Lot.supplier, Lot.part, Lot.site, Lot.revision)))
+    return render_lot(lot, request.args.get("submission", type=int))
 
 
 @bp.route("/lots/<int:lot_id>/data", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -20,11 +21,12 @@ from sqlalchemy import Float, select, type_coerce
 
 from app.charts import Limits, control_chart, four_significant
 from app.extensions import db
+from app.kept import reader
 from app.lots.models import Lot, LotDataset, Measurement
 from app.quality import spc
+from app.reviews import chart_cache, limits
 from app.reviews import chart_words as words
 from app.reviews import frozen as frozen_words
-from app.reviews import limits
 from app.reviews.models import FrozenBaseline
 from app.standards.models import Characteristic, CharacteristicKind
 
@@ -59,10 +61,18 @@ class ChartView:
 
 def recent_lots(lot: Lot, limit: int = RECENT_LOTS) -> list[LotPoint]:
     """The supplier's lots of the part submitted up to this lot's submission, oldest first."""
+    return [point for point, _submitted in _window(lot, limit)]
+
+
+def _window(lot: Lot, limit: int = RECENT_LOTS) -> list[tuple[LotPoint, datetime]]:
+    """recent_lots, each with when its dataset was submitted (part of the charts' data version)."""
     if lot.submitted_at is None:
         return []
     rows = db.session.execute(
-        select(Lot.id, Lot.lot_number, LotDataset.id, Lot.sample_size, LotDataset.nonconforming)
+        select(
+            Lot.id, Lot.lot_number, LotDataset.id, Lot.sample_size, LotDataset.nonconforming,
+            LotDataset.submitted_at,
+        )
         .join(LotDataset, (LotDataset.lot_id == Lot.id) & (LotDataset.number == Lot.submissions))
         .where(
             Lot.supplier_id == lot.supplier_id,
@@ -72,8 +82,8 @@ def recent_lots(lot: Lot, limit: int = RECENT_LOTS) -> list[LotPoint]:
         )
         .order_by(Lot.submitted_at.desc(), Lot.id.desc())
         .limit(limit)
-    ).all()
-    return [LotPoint(*row) for row in reversed(rows)]
+    ).all()  # fmt: skip
+    return [(LotPoint(*row[:5]), row[5]) for row in reversed(rows)]
 
 
 def _values(points: Sequence[LotPoint], codes: set[str]) -> dict[str, dict[int, list[float]]]:
@@ -228,20 +238,48 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def for_lot(lot: Lot, characteristics: Sequence[Characteristic] | None = None) -> list[ChartView]:
-    """The control charts of each variable characteristic of the lot, and the p-chart of the lots."""
-    points = recent_lots(lot)
-    if len(points) < 2:
+def for_lot(lot: Lot) -> list[ChartView]:
+    """The control charts of each variable characteristic of the lot, and the p-chart of the lots.
+
+    Rendered once per data version (app/reviews/chart_cache.py): the key names everything they show.
+    """
+    window = _window(lot)
+    if len(window) < 2:
         return []
-    if characteristics is None:
-        characteristics = db.session.scalars(
-            select(Characteristic)
-            .where(Characteristic.revision_id == lot.revision_id)
-            .order_by(Characteristic.position)
-        ).all()
-    variables = [c for c in characteristics if c.kind == CharacteristicKind.VARIABLE]
-    values = _values(points, {c.code for c in variables})
     frozen = frozen_words.active_for(lot)
+    points = [point for point, _submitted in window]
+    # A released revision's characteristics never change (app/standards/services.py): its id names them.
+    key = (
+        lot.id,
+        lot.revision_id,
+        tuple(window),
+        tuple(sorted((k, _baseline_version(b)) for k, b in frozen.items())),
+        reader(),
+    )
+    return chart_cache.views(key, lambda: _render(lot, points, _variables(lot), frozen), frozen)  # type: ignore[arg-type]
+
+
+def _variables(lot: Lot) -> list[Characteristic]:
+    characteristics = db.session.scalars(
+        select(Characteristic)
+        .where(Characteristic.revision_id == lot.revision_id)
+        .order_by(Characteristic.position)
+    )
+    return [c for c in characteristics if c.kind == CharacteristicKind.VARIABLE]
+
+
+def _baseline_version(baseline: FrozenBaseline) -> tuple[object, ...]:
+    """What a chart shows of a frozen baseline: its limits, and the note's date, name and lots."""
+    return (
+        baseline.id, baseline.frozen_at, baseline.frozen_by.name, frozen_words.lot_numbers(baseline),
+        baseline.limits,
+    )  # fmt: skip
+
+
+def _render(
+    lot: Lot, points: list[LotPoint], variables: list[Characteristic], frozen: dict[str, FrozenBaseline]
+) -> list[ChartView]:
+    values = _values(points, {c.code for c in variables})
     views = []
     for c in variables:
         # Lots inspected against an older revision may lack a characteristic: they drop out of its chart.

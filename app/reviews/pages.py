@@ -18,6 +18,7 @@ from app.reviews.forms import (
     VersionForm,
     acknowledgement_label,
 )
+from app.reviews.models import DeviationState
 
 FORMS = {
     "claim": VersionForm,
@@ -35,7 +36,8 @@ def action_form(name: str) -> Any:
 
 def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any]:
     """The review panel's content for this user; `forms` replaces blank forms (to show what was typed)."""
-    awaiting = services.awaiting_deviation(lot)
+    deviations = services.deviations_of(lot)
+    awaiting = next((d for d in deviations if d.state == DeviationState.AWAITING), None)
     allowed = {
         "claim": policy.can_claim(user, lot),
         "release": policy.can_release(user, lot, awaiting),
@@ -46,7 +48,8 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
     shown_forms = {name: forms.get(name) or FORMS[name](formdata=None) for name, ok in allowed.items() if ok}
     for form in shown_forms.values():
         form.version.data = lot.version  # a re-shown form acts on the lot as it is now
-    shown_charts = charts.for_lot(lot) if policy.sees_charts(user) and lot.submissions else []
+    sees = policy.sees_charts(user) and lot.submissions
+    shown_charts = charts.for_lot(lot) if sees else []
     if "decision" in shown_forms:
         shown_forms["decision"].acknowledge.label.text = acknowledgement_label(lot.recommendation)
     return {
@@ -56,7 +59,7 @@ def review_context(lot: Lot, user: User, forms: dict[str, Any]) -> dict[str, Any
         "min_baseline_lots": baselines.MIN_LOTS,
         "signatures": services.signatures_of(lot),
         "meanings": MEANING_LABELS,
-        "deviations": services.deviations_of(lot),
+        "deviations": deviations,
         "awaiting_deviation": awaiting,
         "history": history_of("Lot", lot.id),
         # Said before the decision is signed: to whoever may claim or decide the lot.
