@@ -33,7 +33,6 @@ from app.reviews.services import Decision, claim, decide
 from app.scars import files as scar_files
 from app.scars import notices as scar_notices
 from app.scars import services as scar_services
-from app.scorecards import ranking
 from app.scorecards import services as scorecard_services
 from app.scorecards import subscribers as scorecard_subscribers
 from app.scorecards.periods import Period
@@ -62,13 +61,6 @@ def pytest_sessionfinish() -> None:
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
-
-
-@pytest.fixture(autouse=True)
-def _no_kept_rankings() -> None:
-    """The live rankings a worker keeps are keyed by the data versions, which a test's rollback takes
-    back with the rows: each test starts without any."""
-    ranking.forget()
 
 
 @pytest.fixture(autouse=True)

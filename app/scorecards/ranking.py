@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import kept
 from app.extensions import db
 from app.quality import scoring
 from app.scorecards import snapshots
@@ -45,15 +46,10 @@ def _ranked(lines: Iterable[dict[str, Any]]) -> list[Standing]:
     return standings
 
 
-# The live rankings this worker computed, by everything they are made of: the period, the day while
-# it runs (app/scorecards/snapshots.py), the rules, and every visible supplier's id, code, name and
-# data version. A change to any of them is another key, so a kept ranking is never stale.
-_kept: dict[tuple[Any, ...], list[Standing]] = {}
-KEPT_RANKINGS = 32
-
-
 def live(period: Period, now: datetime) -> list[Standing]:
-    """Every visible supplier's draft standing now, from the KPI snapshots (app/scorecards/snapshots.py)."""
+    """Every visible supplier's draft standing now, from the KPI snapshots (app/scorecards/snapshots.py).
+    Kept per worker (app/kept.py) by everything it is made of: the period, the day while it runs, the
+    rules, and every visible supplier's id, code, name and data version."""
     rules = rules_in_force()
     suppliers = db.session.execute(
         select(Supplier.id, Supplier.code, Supplier.legal_name, Supplier.data_version).order_by(Supplier.code)
@@ -64,8 +60,8 @@ def live(period: Period, now: datetime) -> list[Standing]:
         tuple((kpi.value, rule.weight, rule.full_at, rule.zero_at) for kpi, rule in rules.items()),
         tuple(tuple(row) for row in suppliers),
     )
-    if (kept := _kept.get(key)) is not None:
-        return kept
+    if (found_ranking := kept.store("ranking").get(key)) is not None:
+        return found_ranking  # type: ignore[no-any-return]
     found = snapshots.kept([period], None, now, lists=False)[period]
     lines = []
     for supplier_id, code, name, _version in suppliers:
@@ -83,15 +79,8 @@ def live(period: Period, now: datetime) -> list[Standing]:
             }
         )
     standings = _ranked(lines)
-    if len(_kept) >= KEPT_RANKINGS:
-        _kept.pop(next(iter(_kept)))
-    _kept[key] = standings
+    kept.store("ranking").put(key, standings)
     return standings
-
-
-def forget() -> None:
-    """Drop the kept rankings (tests whose rows are rolled back between them)."""
-    _kept.clear()
 
 
 def published(publication: Publication) -> list[Standing]:
