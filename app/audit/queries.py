@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app import pagination
 from app.audit.models import AuditEvent
 from app.audit.names import NAMERS, REFERENCES, referenced_ids
 from app.audit.texts import ACTION_TEXTS
 from app.auth.models import User
 from app.extensions import db
-from app.pagination import Page, page_number
+from app.pagination import Page, count_up_to, page_number
 from app.suppliers.models import Supplier
 from app.tenancy import people_names
 
@@ -151,7 +152,8 @@ def _criteria(filters: AuditFilters) -> list[Any]:
 def event_page(filters: AuditFilters, number: int = 1, per_page: int = PER_PAGE) -> Page[AuditEvent]:
     """One page of the events visible to the session, newest first."""
     criteria = _criteria(filters)
-    total = db.session.scalar(select(func.count(AuditEvent.id)).where(*criteria)) or 0
+    cap = pagination.COUNT_CAP
+    total = count_up_to(select(AuditEvent.id).where(*criteria), cap)
     number = page_number(number, total, per_page)
     query = (
         select(AuditEvent)
@@ -160,7 +162,7 @@ def event_page(filters: AuditFilters, number: int = 1, per_page: int = PER_PAGE)
         .limit(per_page)
         .offset((number - 1) * per_page)
     )
-    return Page(list(db.session.scalars(_with_people(query))), total, number, per_page)
+    return Page(list(db.session.scalars(_with_people(query))), total, number, per_page, cap)
 
 
 def export_rows(filters: AuditFilters) -> Iterator[Any]:

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import Row, Select, and_, case, func, or_, select
 
+from app import pagination
 from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Lot, LotState
 from app.matching import exact_first, number_contains
-from app.pagination import Page, page_number
+from app.pagination import Page, count_up_to, page_number
 from app.parts.models import Part
 from app.suppliers.models import Site, Supplier
 
@@ -71,8 +72,8 @@ def _with_row_columns(query: Select[Any]) -> Select[Any]:
 def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> Page[Row[Any]]:
     """One page of lots visible to the session, newest change first, as rows of ROW_COLUMNS."""
     criteria = _criteria(filters)
-    # count(*), not count(lot.id): the count may then read the smallest index alone.
-    total = db.session.scalar(select(func.count()).select_from(Lot).where(*criteria)) or 0
+    cap = pagination.COUNT_CAP
+    total = count_up_to(select(Lot.id).where(*criteria), cap)
     number = page_number(number, total, per_page)
     items = db.session.execute(
         _with_row_columns(select(*ROW_COLUMNS))
@@ -81,7 +82,7 @@ def lot_page(filters: LotFilters, number: int = 1, per_page: int = PER_PAGE) -> 
         .limit(per_page)
         .offset((number - 1) * per_page)
     ).all()
-    return Page(list(items), total, number, per_page)
+    return Page(list(items), total, number, per_page, cap)
 
 
 def lots_numbered(text: str, limit: int) -> list[Row[Any]]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import g, url_for
 from flask_babel import force_locale
-from sqlalchemy import event
+from sqlalchemy import event, select
 from wtforms import widgets
 
+from app import pagination
+from app.audit.models import AuditEvent
 from app.auth.forms import PreferencesForm
 from app.auth.models import Role, User
 from app.badges import scar_state_badge, severity_badge, state_badge, translated
@@ -155,3 +157,18 @@ def test_labels_translated_once_make_the_badges_the_lazy_labels_make(app):
                 for state in SCAR_STATES:
                     assert scar_state_badge(state, scars) == scar_state_badge(state, SCAR_STATES)
             assert str(lots["submitted"]) != "Submitted" or language == "en"
+
+
+def test_the_longest_lists_count_no_further_than_the_cap(client, app, world, monkeypatch):
+    """Every lot and the whole audit trail are counted up to COUNT_CAP (and one more): past it the page
+    says "more than", and the count's cost stops growing with the data."""
+    login_as(client, world.admin)
+    lots = client.get("/lots").get_data(as_text=True)
+    events = client.get("/audit").get_data(as_text=True)
+    assert "More than" not in lots + events
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    assert "More than 2 lots" in client.get("/lots").get_data(as_text=True)
+    assert "More than 2 events" in client.get("/audit").get_data(as_text=True)
+    with app.app_context():
+        found = pagination.count_up_to(select(AuditEvent.id), 2)
+    assert found == 3  # the cap and one more: "more than 2"
