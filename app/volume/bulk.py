@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
@@ -27,11 +27,16 @@ from sqlalchemy import Connection, Table, text
 BATCH = 50_000  # rows per executemany on SQLite
 
 
-def insert_dicts(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert rows given as dicts (all with the same keys); returns how many."""
-    if not rows:
+def insert_dicts(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert rows given as dicts (all with the same keys); returns how many.
+
+    `rows` may be a generator: it is read as it goes, like `insert_tuples`'s.
+    """
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
         return 0
-    given = list(rows[0])
+    given = list(first)
     defaults = _scalar_defaults(table, given)
     columns = given + list(defaults)
     processors = [_processor(conn, table, name) for name in columns]
@@ -42,7 +47,7 @@ def insert_dicts(conn: Connection, table: Table, rows: Sequence[dict[str, Any]])
             value if process is None else process(value)
             for process, value in zip(processors, values(row) + fill, strict=True)
         )
-        for row in rows
+        for row in chain((first,), iterator)
     )
     return insert_tuples(conn, table, columns, tuples)
 
