@@ -130,7 +130,7 @@ def load(
     say(f"inserting {sum(map(len, tables.values())):,} rows into {len(tables)} tables")
     names = [*tables, *(["measurement"] if measurements else []), *(["audit_event"] if audit_key else [])]
     with engine.begin() as conn:
-        with bulk.foreign_keys_after(conn, names):
+        with bulk.page_cache(conn), bulk.foreign_keys_after(conn, names):
             for name, rows in tables.items():
                 began = time.perf_counter()
                 volume.tables[name] = bulk.insert_dicts(conn, metadata.tables[name], rows)

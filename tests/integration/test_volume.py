@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import JSON, Column, Integer, MetaData, Table, create_engine, select, text
 
 from app.audit.models import AuditEvent
 from app.audit.services import record, verify_chain
@@ -17,6 +17,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.lots.models import Lot, Measurement
 from app.suppliers.models import Supplier
+from app.volume import bulk
 from app.volume import cli as volume_cli
 from app.volume.generator import generate
 from app.volume.scorecard import CHARACTERISTICS
@@ -237,3 +238,26 @@ def test_events_recorded_after_the_load_continue_the_chain(volume):
         report = verify_chain()
         assert report.intact and report.last_id == event.id, report
         db.session.rollback()
+
+
+def test_the_load_page_cache_is_the_connections_own_again_afterwards():
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        own = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with bulk.page_cache(conn, 4096):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -4096
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == own
+
+
+def test_insert_dicts_reads_a_generator(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rows.sqlite3'}")
+    table = Table("row", MetaData(), Column("id", Integer, primary_key=True), Column("data", JSON))
+    table.create(engine)
+    with engine.begin() as conn:
+        assert bulk.insert_dicts(conn, table, ({"id": i, "data": {"n": i}} for i in range(1, 4))) == 3
+        assert bulk.insert_dicts(conn, table, iter(())) == 0
+        assert conn.execute(select(table.c.data).order_by(table.c.id)).scalars().all() == [
+            {"n": 1},
+            {"n": 2},
+            {"n": 3},
+        ]
