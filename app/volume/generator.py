@@ -16,7 +16,8 @@ the rows above stay exactly the same with or without them.
 Rows go in with explicit ids through `app.volume.bulk` (COPY on PostgreSQL, prepared executemany
 on SQLite), in one transaction; the PostgreSQL sequences are moved past the ids afterwards, then
 ANALYZE runs (what autovacuum would soon do; SQLite keeps no statistics, as in use). No ORM
-objects, no services: neither the lots' plans nor the audit trail are computed.
+objects, no services: the lots' plans are not computed; with `audit_key`, the audit trail their
+services would have written is generated (`app.volume.audit`), hash-chained, as it goes in.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Connection, Engine, MetaData, select
 
 from app.volume import bulk
+from app.volume.audit import audit_rows
 from app.volume.lots import deviation_rows, lot_rows
 from app.volume.masters import masters
 from app.volume.measurements import COLUMNS, MEASURED_SHARE, measurement_rows
@@ -90,6 +92,7 @@ def load(
     scar_share: float = SCAR_SHARE,
     complaint_share: float = COMPLAINT_SHARE,
     password_hash: str | None = None,
+    audit_key: tuple[str, bytes] | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> Volume:
     """Insert the whole volume in one transaction; on PostgreSQL, move the sequences and ANALYZE.
@@ -97,8 +100,10 @@ def load(
     `scorecard_data` adds the datasets, results, findings and SCARs (`scar_share` of the rejected
     lots raise one, times their supplier's propensity, plus `complaint_share` per such SCAR from
     complaints); `measurements` (which needs them) every dataset's values; `password_hash` is
-    every user's (None: nobody can sign in with a password, only with a forged session).
-    `echo` hears of each phase as it starts.
+    every user's (None: nobody can sign in with a password, only with a forged session);
+    `audit_key` (the id and secret of the server's audit key, AUDIT_KEY_ID and AUDIT_KEY) adds
+    the lots' and SCARs' audit trail, chained under that key (`app.volume.audit`). `echo` hears
+    of each phase as it starts.
     """
     if measurements and not scorecard_data:
         raise ValueError("measurements need the datasets and results of scorecard_data")
@@ -123,9 +128,9 @@ def load(
     volume.seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     say(f"inserting {sum(map(len, tables.values())):,} rows into {len(tables)} tables")
-    names = [*tables, "measurement"] if measurements else list(tables)
+    names = [*tables, *(["measurement"] if measurements else []), *(["audit_event"] if audit_key else [])]
     with engine.begin() as conn:
-        with bulk.foreign_keys_after(conn, names):
+        with bulk.page_cache(conn), bulk.foreign_keys_after(conn, names):
             for name, rows in tables.items():
                 began = time.perf_counter()
                 volume.tables[name] = bulk.insert_dicts(conn, metadata.tables[name], rows)
@@ -138,6 +143,11 @@ def load(
                     conn, metadata.tables["measurement"], COLUMNS, values
                 )
                 volume.table_seconds["measurement"] = time.perf_counter() - began
+            if audit_key is not None:
+                say("inserting audit_event (hash-chained as it goes in)")
+                began = time.perf_counter()
+                volume.tables["audit_event"] = _insert_audit_trail(conn, metadata, tables, now, audit_key)
+                volume.table_seconds["audit_event"] = time.perf_counter() - began
             volume.seconds["insert"] = time.perf_counter() - start
             start = time.perf_counter()
             if engine.dialect.name == "postgresql":
@@ -153,3 +163,17 @@ def load(
             conn.exec_driver_sql("ANALYZE")
     volume.seconds["analyze"] = time.perf_counter() - start
     return volume
+
+
+def _insert_audit_trail(
+    conn: Connection,
+    metadata: MetaData,
+    tables: dict[str, list[dict[str, Any]]],
+    now: datetime,
+    key: tuple[str, bytes],
+) -> int:
+    """The lots' and SCARs' events, chained after the trail's last event (none in a new database)."""
+    table = metadata.tables["audit_event"]
+    last = conn.execute(select(table.c.id, table.c.hash).order_by(table.c.id.desc()).limit(1)).first()
+    head = None if last is None else (last.id, last.hash)
+    return bulk.insert_dicts(conn, table, audit_rows(tables, now, key, head))

@@ -9,12 +9,15 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import JSON, Column, Integer, MetaData, Table, create_engine, select, text
 
+from app.audit.models import AuditEvent
+from app.audit.services import record, verify_chain
 from app.clock import utcnow
 from app.extensions import db
-from app.lots.models import Measurement
+from app.lots.models import Lot, Measurement
 from app.suppliers.models import Supplier
+from app.volume import bulk
 from app.volume import cli as volume_cli
 from app.volume.generator import generate
 from app.volume.scorecard import CHARACTERISTICS
@@ -157,3 +160,104 @@ def test_new_rows_get_ids_after_the_loaded_ones(volume):
         db.session.flush()
         assert (supplier.id, value.id) == (101, last.id + 1)
         db.session.rollback()
+
+
+# --- The audit trail -----------------------------------------------------------------------------
+
+DECISION_ACTIONS = {
+    "accepted": "lot.accepted",
+    "rejected": "lot.rejected",
+    "accepted_on_deviation": "lot.deviation_approved",
+}
+
+
+def test_the_audit_trail_is_one_intact_chain_in_time_order(volume):
+    loaded = scalar(volume, "SELECT count(*) FROM audit_event WHERE object_type IN ('Lot', 'Scar')")
+    assert loaded > 3 * LOTS
+    assert re.search(rf"^  audit_event +{loaded:,} ", volume.output, re.MULTILINE)
+    events = scalar(volume, "SELECT count(*) FROM audit_event")  # and the sign-ins of the tests above
+    with volume.app.app_context():
+        report = verify_chain()
+        assert report.intact, report
+        assert (report.checked, report.last_id) == (events, events)
+        times = db.session.scalars(select(AuditEvent.created_at).order_by(AuditEvent.id)).all()
+    assert times == sorted(times)
+    result = volume.app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and f"intact: {events} events" in result.output, result.output
+
+
+def test_every_lot_has_the_events_of_its_life_at_its_own_times(volume):
+    with volume.app.app_context():
+        lots = db.session.scalars(select(Lot)).all()
+        columns = (AuditEvent.object_id, AuditEvent.action, AuditEvent.created_at, AuditEvent.actor_id)
+        query = select(*columns, AuditEvent.supplier_id, AuditEvent.after).where(
+            AuditEvent.object_type == "Lot"
+        )
+        rows = db.session.execute(query.order_by(AuditEvent.id)).all()
+    lives: dict[int, list] = {}
+    for row in rows:
+        lives.setdefault(row.object_id, []).append(row)
+    assert len(lives) == LOTS
+    for lot in lots:
+        life = lives[lot.id]
+        actions = [event.action for event in life]
+        assert actions[0] == "lot.created" and life[0].created_at == lot.created_at, lot.id
+        assert all(event.supplier_id == lot.supplier_id for event in life), lot.id
+        if lot.state == "draft":
+            assert actions == ["lot.created"]
+            continue
+        submitted = [e for e in life if e.action in ("lot.submitted", "lot.resubmitted")]
+        assert len(submitted) == lot.submissions and submitted[-1].created_at == lot.submitted_at, lot.id
+        assert submitted[-1].actor_id == lot.inspector_id
+        assert submitted[-1].after["recommendation"] == lot.recommendation
+        if lot.state in DECISION_ACTIONS:
+            decision = life[-1]
+            assert decision.action == DECISION_ACTIONS[lot.state], (lot.id, actions)
+            assert decision.created_at == lot.decided_at and decision.actor_id == lot.reviewer_id
+            assert (decision.after["state"], decision.after["reviewer_id"]) == (lot.state, lot.reviewer_id)
+        elif lot.state == "returned":
+            assert life[-1].action == "lot.returned" and life[-1].after["state"] == "returned"
+        else:
+            assert life[-1].after["state"] == lot.state, (lot.id, actions)
+
+
+def test_every_scar_has_its_issue(volume):
+    issued = scalar(
+        volume,
+        "SELECT count(*) FROM scar s JOIN audit_event e ON e.object_type = 'Scar' AND e.object_id = s.id "
+        "AND e.action = 'scar.issued' AND e.supplier_id = s.supplier_id AND e.created_at = s.created_at",
+    )
+    assert issued == scalar(volume, "SELECT count(*) FROM scar") > 0
+
+
+def test_events_recorded_after_the_load_continue_the_chain(volume):
+    with volume.app.app_context():
+        last = db.session.execute(text("SELECT max(id) FROM audit_event")).scalar_one()
+        event = record("lot.attachment_removed", db.session.get(Lot, 1), before={"attachment": 1})
+        assert event.id == last + 1
+        report = verify_chain()
+        assert report.intact and report.last_id == event.id, report
+        db.session.rollback()
+
+
+def test_the_load_page_cache_is_the_connections_own_again_afterwards():
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        own = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with bulk.page_cache(conn, 4096):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -4096
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == own
+
+
+def test_insert_dicts_reads_a_generator(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rows.sqlite3'}")
+    table = Table("row", MetaData(), Column("id", Integer, primary_key=True), Column("data", JSON))
+    table.create(engine)
+    with engine.begin() as conn:
+        assert bulk.insert_dicts(conn, table, ({"id": i, "data": {"n": i}} for i in range(1, 4))) == 3
+        assert bulk.insert_dicts(conn, table, iter(())) == 0
+        assert conn.execute(select(table.c.data).order_by(table.c.id)).scalars().all() == [
+            {"n": 1},
+            {"n": 2},
+            {"n": 3},
+        ]
