@@ -13,12 +13,13 @@ publishing counts afresh and freezes (app/scorecards/services.py).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.extensions import db
 from app.scorecards.cards import Data, data
@@ -26,6 +27,8 @@ from app.scorecards.kpis import Figures
 from app.scorecards.models import KpiSnapshot
 from app.scorecards.periods import Period
 from app.suppliers.models import Supplier
+
+log = logging.getLogger(__name__)
 
 
 def kept(
@@ -89,8 +92,10 @@ def _data(row: Row[Any], lists: bool) -> Data:
 
 
 def _keep(period: Period, counted: dict[int, Data], current: dict[int, int]) -> None:
-    """Store the counted data with the versions read before counting; a page that kept the same
-    snapshot at the same moment wins, and this one's counts are still shown."""
+    """Store the counted data with the versions read before counting. Keeping never fails the page:
+    when another page kept the same snapshot at the same moment (a unique key), or the database would
+    not take the write now (SQLite: a read-only request's transaction cannot write once another writer
+    committed; PostgreSQL: a deadlock), this page still shows its counts and a later view keeps them."""
     try:
         with db.session.begin_nested():
             db.session.execute(
@@ -116,5 +121,5 @@ def _keep(period: Period, counted: dict[int, Data], current: dict[int, int]) -> 
                     for supplier_id, each in counted.items()
                 ],
             )
-    except IntegrityError:
-        pass
+    except (IntegrityError, OperationalError) as error:
+        log.info("KPI snapshots of %s not kept: %s", period.key, type(error.orig).__name__)

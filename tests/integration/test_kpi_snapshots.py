@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from app.auth.models import User
 from app.clock import utcnow
@@ -152,3 +153,22 @@ def test_a_decision_changes_the_live_ranking_at_once(app, world, clock):
         after = ranking.rank_of(ranking.live(MONTH, utcnow()), world.supplier_a)
         assert after.figures["lots_rejected"] == before.figures["lots_rejected"] + 1
         assert after.values["lar"] != before.values["lar"]
+
+
+def test_a_snapshot_the_database_will_not_take_now_does_not_fail_the_page(app, world, monkeypatch):
+    """SQLite refuses a write in a read-only request's transaction once another writer committed
+    ("database is locked"): the card is still shown, from its counts, and nothing is kept."""
+    with app.app_context():
+        execute = db.session.execute
+
+        def locked(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if getattr(statement, "is_insert", False) and statement.table.name == "kpi_snapshot":
+                raise OperationalError(str(statement), {}, Exception("database is locked"))
+            return execute(statement, *args, **kwargs)
+
+        monkeypatch.setattr(db.session, "execute", locked)
+        card = services.drafts(MONTH, [world.supplier_a])[world.supplier_a]
+        monkeypatch.undo()
+        assert card["figures"]["lots_decided"] == _decided(app, world)
+        kept = db.session.scalars(select(KpiSnapshot).where(KpiSnapshot.supplier_id == world.supplier_a))
+        assert [(row.period, row.as_of) for row in kept] == []
