@@ -41,6 +41,21 @@ def _decided(app, world) -> int:
         ]
 
 
+def _reject(lot_id: int, reviewer_id: int) -> None:
+    """The reviewer claims the lot and rejects it, against the evaluation's recommendation."""
+    lot, reviewer = db.session.get(Lot, lot_id), db.session.get(User, reviewer_id)
+    claim(lot, reviewer)
+    decide(
+        lot,
+        reviewer,
+        Decision.REJECT,
+        reason="Burrs",
+        password=factories.PASSWORD,
+        version=None,
+        acknowledged=True,
+    )
+
+
 def test_a_decision_changes_the_draft_on_the_next_view(client, app, world):
     login_as(client, world.reviewer)
     before = client.get(_card(world.supplier_a)).get_data(as_text=True)
@@ -53,18 +68,7 @@ def test_a_decision_changes_the_draft_on_the_next_view(client, app, world):
         )
         assert kept is not None and kept.figures["lots_decided"] == _decided(app, world)
         decided_before = kept.figures["lots_decided"]
-        lot = db.session.get(Lot, world.submitted_a)
-        reviewer = db.session.get(User, world.reviewer.id)
-        claim(lot, reviewer)
-        decide(
-            lot,
-            reviewer,
-            Decision.REJECT,
-            reason="Burrs",
-            password=factories.PASSWORD,
-            version=None,
-            acknowledged=True,
-        )
+        _reject(world.submitted_a, world.reviewer.id)
         db.session.commit()
     after = client.get(_card(world.supplier_a)).get_data(as_text=True)
     assert "A-0002" in after  # listed among the rejected lots at once
@@ -137,18 +141,7 @@ def test_a_decision_changes_the_live_ranking_at_once(app, world, clock):
     with app.app_context():
         before = ranking.rank_of(ranking.live(MONTH, utcnow()), world.supplier_a)
         assert ranking.live(MONTH, utcnow())[0] is ranking.live(MONTH, utcnow())[0]  # kept, not counted again
-        lot = db.session.get(Lot, world.submitted_a)
-        reviewer = db.session.get(User, world.reviewer.id)
-        claim(lot, reviewer)
-        decide(
-            lot,
-            reviewer,
-            Decision.REJECT,
-            reason="Burrs",
-            password=factories.PASSWORD,
-            version=None,
-            acknowledged=True,
-        )
+        _reject(world.submitted_a, world.reviewer.id)
         clock.advance(timedelta(seconds=1))  # the window ends before "now": decided_at < as_of
         after = ranking.rank_of(ranking.live(MONTH, utcnow()), world.supplier_a)
         assert after.figures["lots_rejected"] == before.figures["lots_rejected"] + 1
