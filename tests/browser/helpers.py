@@ -84,6 +84,9 @@ def follow_menu(page: Page, *names: str) -> None:
     nav = page.get_by_role("navigation", name="Main")
     size = page.viewport_size
     if size is not None and size["width"] < MENU_EXPANDS_AT:
+        # The toggler works once Bootstrap's script (at the end of the body) has run: a click before
+        # the page's load event leaves the menu shut (a long page on a busy machine failed so).
+        page.wait_for_load_state("load")
         nav.get_by_role("button", name="Menu").click()
     *menus, link = names
     for name in menus:
