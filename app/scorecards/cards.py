@@ -107,19 +107,20 @@ def build(
     suppliers = suppliers_of(supplier_ids)
     ids = [supplier.id for supplier in suppliers]
     found = {p: data(p, now, ids, lists=p == period) for p in period.recent(TREND_PERIODS)}
-    trend = {p: {sid: d.figures for sid, d in each.items()} for p, each in found.items()}
-    return assemble(period, suppliers, found[period], trend, rules)
+    return assemble(period, suppliers, found, rules)
 
 
 def assemble(
     period: Period,
     suppliers: list[Supplier],
-    current: Mapping[int, Data],
-    trend: Mapping[Period, Mapping[int, Figures]],
+    found: Mapping[Period, Mapping[int, Data]],
     rules: Mapping[Kpi, Rule],
 ) -> dict[int, dict[str, Any]]:
-    """The cards' numbers from each supplier's data of the period and the figures of the recent
-    periods (the trend), under the rules and the suppliers' targets of the year."""
+    """The cards' numbers from each supplier's data of the recent periods (`found`, oldest first,
+    ending with `period`: its lists, and the trend's figures), under the rules and the suppliers'
+    targets of the year."""
+    current = found[period]
+    trend = {p: {sid: each.figures for sid, each in by_supplier.items()} for p, by_supplier in found.items()}
     targets = targets_of([supplier.id for supplier in suppliers], period.year)
     cards = {}
     for supplier in suppliers:

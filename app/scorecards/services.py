@@ -131,8 +131,7 @@ def drafts(
     suppliers = cards.suppliers_of(supplier_ids)
     recent = period.recent(cards.TREND_PERIODS)
     found = snapshots.kept(recent, [supplier.id for supplier in suppliers], utcnow())
-    trend = {p: {sid: each.figures for sid, each in found[p].items()} for p in recent}
-    return cards.assemble(period, suppliers, found[period], trend, rules_in_force())
+    return cards.assemble(period, suppliers, found, rules_in_force())
 
 
 def latest_publication(period: Period) -> Publication | None:
