@@ -13,7 +13,7 @@ from wtforms import Field, SelectChoice, SelectField, StringField, widgets
 from wtforms.fields.choices import Choice
 from wtforms.validators import DataRequired, Length
 
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGES, WTFORMS_TRANSLATIONS
 from app.i18n import lazy_gettext as _l
 from app.parts.services import part_id_by_number
 from app.rules import RuleError
@@ -118,7 +118,16 @@ def _choice(choice: Any, *, selected: bool) -> Choice:
     return Choice(value=choice.value, label=choice.label, selected=selected, render_kw=None)
 
 
-class ConfirmForm(FlaskForm):
+class KensaForm(FlaskForm):
+    """Every form of the portal: Flask-WTF's, with WTForms' own messages ("Not a valid choice.") read
+    from a catalogue kept per language (Flask-WTF reads it from disk again for every request)."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            return WTFORMS_TRANSLATIONS
+
+
+class ConfirmForm(KensaForm):
     """An empty form for action buttons: it carries only the CSRF token."""
 
 

@@ -14,10 +14,11 @@ from typing import Any
 
 from babel import numbers as babel_numbers
 from babel.dates import TIMEDELTA_UNITS
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Flask, g, request, session
 from flask_babel import format_timedelta, get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from wtforms.i18n import messages_path
 
 from app.clock import utcnow
 
@@ -75,6 +76,24 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
     choices defined at import time."""
     return LazyString(gettext, string, **variables)
 
+
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def _wtforms_catalogue(locale: str) -> Any:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' own messages ("Not a valid choice.", "This field is required.") in the request's
+    language, each language's catalogue read once per process (`KensaForm`'s translations)."""
+
+    def gettext(self, string: str) -> str:
+        return str(_wtforms_catalogue(str(get_locale() or "en")).ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(_wtforms_catalogue(str(get_locale() or "en")).ungettext(singular, plural, n))
+
+
+WTFORMS_TRANSLATIONS = WTFormsTranslations()
 
 # "3 days" and "5 hours" by (unit, count, locale): Babel finds the CLDR pattern anew on every call.
 _AGES: dict[tuple[str, int, str], str] = {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
@@ -16,7 +15,7 @@ from app.api import policy
 from app.api.models import ApiToken
 from app.api.tokens import create_token, revoke_token, tokens_of
 from app.extensions import db
-from app.forms import text_field
+from app.forms import KensaForm, text_field
 from app.i18n import lazy_gettext as _l
 from app.rules import RuleError
 from app.security import form_view, roles_required
@@ -27,7 +26,7 @@ from app.webhooks.services import deliveries_of
 bp = Blueprint("api_tokens", __name__, url_prefix="/tokens")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(KensaForm):
     supplier_id = SelectField(_l("Supplier"), coerce=int)
     name = text_field(_l("Name (what the token is for, e.g. the MES)"), max_length=80)
     expires_days = IntegerField(

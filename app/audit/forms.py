@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
 from app.audit.queries import AuditFilters
-from app.forms import LIST_SELECT, choices
+from app.forms import LIST_SELECT, KensaForm, choices
 from app.i18n import lazy_gettext as _l
 
 
@@ -20,7 +19,7 @@ def _start_of(day: date, zone: tzinfo) -> datetime:
     return localize(naive) if localize else naive.replace(tzinfo=zone)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(KensaForm):
     """Supplier, record type, action words and a date range (days in the user's time zone)."""
 
     class Meta:

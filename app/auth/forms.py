@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, ValidationError
 from wtforms.validators import Email, EqualTo, Length
 
 from app.auth.passwords import MAX_LENGTH, password_problems
-from app.forms import LANGUAGE_CHOICES, FixedSelect, choices, required, zone_choices
+from app.forms import LANGUAGE_CHOICES, FixedSelect, KensaForm, choices, required, zone_choices
 from app.i18n import lazy_gettext as _l
 
 
-class LoginForm(FlaskForm):
+class LoginForm(KensaForm):
     """E-mail address and password."""
 
     email = EmailField(_l("E-mail address"), validators=[required(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[required(), Length(max=MAX_LENGTH * 4)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(KensaForm):
     """Ask for a password reset link."""
 
     email = EmailField(
@@ -27,7 +26,7 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(KensaForm):
     """Choose a password; checked against the password rules for this user."""
 
     password = PasswordField(
@@ -59,7 +58,7 @@ class ChangePasswordForm(NewPasswordForm):
 ZONES = FixedSelect(zone_choices())
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(KensaForm):
     """The user's language and time zone."""
 
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))

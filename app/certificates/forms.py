@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.attachments.storage import max_bytes, readable_size
-from app.forms import required, text_field
+from app.forms import KensaForm, required, text_field
 from app.i18n import lazy_gettext as _l
 
 
@@ -23,7 +22,7 @@ def date_field(label: str, description: str | None = None) -> DateField:
     )
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(KensaForm):
     """An ISO 9001 certificate of a site, or its renewal."""
 
     number = text_field(_l("Certificate number"), max_length=80)
@@ -39,7 +38,7 @@ class CertificateForm(FlaskForm):
         )
 
 
-class WaiverForm(FlaskForm):
+class WaiverForm(KensaForm):
     """A quality manager's permission to submit lots without a valid certificate, until an end date."""
 
     reason = TextAreaField(

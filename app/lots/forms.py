@@ -6,12 +6,11 @@ its standard's characteristics, so `grid.py` reads them from the request by name
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
-from app.forms import LIST_SELECT, choices, required, text_field
+from app.forms import LIST_SELECT, KensaForm, choices, required, text_field
 from app.i18n import lazy_gettext as _l
 from app.lots.models import LotState
 
@@ -26,7 +25,7 @@ STATE_LABELS = {
 }
 
 
-class LotForm(FlaskForm):
+class LotForm(KensaForm):
     """A new lot: which approved (site, part), its number, size, dates and inspector."""
 
     site_part = SelectField(_l("Part and site"), validators=[required(_l("Choose the part and the site."))])
@@ -56,13 +55,13 @@ class LotForm(FlaskForm):
         return site_id, part_id
 
 
-class UploadForm(FlaskForm):
+class UploadForm(KensaForm):
     """A CSV or XLSX file of the lot's measurements."""
 
     file = FileField(_l("Data file (CSV or Excel .xlsx)"), validators=[FileRequired(_l("Choose a file."))])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(KensaForm):
     """A photo, PDF or spreadsheet attached to the lot."""
 
     file = FileField(_l("File (photo, PDF, CSV or Excel)"), validators=[FileRequired(_l("Choose a file."))])
@@ -71,7 +70,7 @@ class AttachmentForm(FlaskForm):
     )
 
 
-class LotFilterForm(FlaskForm):
+class LotFilterForm(KensaForm):
     """Filters of the lot list (a GET form: no CSRF token)."""
 
     class Meta:

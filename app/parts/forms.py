@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from app.forms import required, text_field
+from app.forms import KensaForm, required, text_field
 from app.i18n import lazy_gettext as _l
 
 
-class PartForm(FlaskForm):
+class PartForm(KensaForm):
     """A part's master data."""
 
     part_number = text_field(_l("Part number"), max_length=40)
@@ -18,7 +17,7 @@ class PartForm(FlaskForm):
     drawing_revision = text_field(_l("Drawing revision"), max_length=20)
 
 
-class ApprovalForm(FlaskForm):
+class ApprovalForm(KensaForm):
     """Approve a supplier's site to make the part."""
 
     site_id = SelectField(_l("Supplier site"), coerce=int, validators=[required()])

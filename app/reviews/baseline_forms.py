@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
-from app.forms import required
+from app.forms import KensaForm, required
 from app.i18n import lazy_gettext as _l
 
 REASON_LENGTH = 2000
@@ -23,14 +22,14 @@ def _reason(label: str, missing: str) -> TextAreaField:
     )
 
 
-class FreezeForm(FlaskForm):
+class FreezeForm(KensaForm):
     """Freeze the limits a chart shows; `basis` carries the lots seen, so a changed chart is refused."""
 
     basis = HiddenField()
     reason = _reason(_l("Why freeze these limits?"), _l("Give the reason for freezing these limits."))
 
 
-class UnfreezeForm(FlaskForm):
+class UnfreezeForm(KensaForm):
     reason = _reason(_l("Why unfreeze these limits?"), _l("Give the reason for unfreezing these limits."))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.audit.texts import labels_fields
-from app.forms import LIST_SELECT, choices, required
+from app.forms import LIST_SELECT, KensaForm, choices, required
 from app.i18n import lazy_gettext as _l
 from app.reviews.services import Decision
 
@@ -41,7 +40,7 @@ def _password_field() -> PasswordField:
     )
 
 
-class VersionForm(FlaskForm):
+class VersionForm(KensaForm):
     """A one-button action on a lot (claim, release): the CSRF token and the version the user saw.
 
     Several forms share the lot page, so their fields have distinct names (and the templates give
@@ -51,7 +50,7 @@ class VersionForm(FlaskForm):
     version = _version_field()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(KensaForm):
     """Accept, reject or return the lot, with a reason or message, signed with the password."""
 
     version = _version_field()
@@ -88,7 +87,7 @@ def acknowledgement_label(recommendation: str | None) -> str:
     return str(label) if label is not None else ""
 
 
-class DeviationForm(FlaskForm):
+class DeviationForm(KensaForm):
     """Accept on deviation: reason, quantity and expiry; takes effect with a quality manager's signature."""
 
     version = _version_field()
@@ -110,7 +109,7 @@ class DeviationForm(FlaskForm):
     deviation_password = _password_field()
 
 
-class SecondSignatureForm(FlaskForm):
+class SecondSignatureForm(KensaForm):
     """A quality manager approves or refuses a requested deviation."""
 
     version = _version_field()
@@ -146,7 +145,7 @@ STATES = (
 )
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(KensaForm):
     """The review queue's filters (a GET form: no CSRF token)."""
 
     class Meta:
@@ -171,7 +170,7 @@ class QueueFilterForm(FlaskForm):
     sort = SelectField(_l("Sort"), choices=choices(SORTS), validators=[Optional()], widget=LIST_SELECT)
 
 
-class ReviewersForm(FlaskForm):
+class ReviewersForm(KensaForm):
     """The reviewers assigned to a supplier."""
 
     reviewers = SelectMultipleField(_l("Assigned reviewers"), coerce=int, validators=[Optional()])

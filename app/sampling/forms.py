@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange
 
-from app.forms import choices, required
+from app.forms import KensaForm, choices, required
 from app.i18n import lazy_gettext as _l
 from app.quality.sampling import AQLS, LEVELS
 
@@ -22,7 +21,7 @@ def aql_choices() -> list:  # type: ignore[type-arg]
     return choices([("", _l("— not inspected —")), *((a, a) for a in AQLS)])
 
 
-class CalculatorForm(FlaskForm):
+class CalculatorForm(KensaForm):
     """Lot size, level, scheme, severity and one AQL per class (sent by GET, so no CSRF token)."""
 
     class Meta:
@@ -43,14 +42,14 @@ class CalculatorForm(FlaskForm):
     aql_minor = SelectField(_l("AQL minor"), choices=aql_choices(), default="2.5")
 
 
-class ReducedForm(FlaskForm):
+class ReducedForm(KensaForm):
     """Allow or withdraw reduced inspection, with the reason."""
 
     allowed = BooleanField(_l("Reduced inspection is allowed when earned"))
     reason = TextAreaField(_l("Reason"), validators=[required()])
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(KensaForm):
     """Restore a discontinued supplier part, with the reason."""
 
     reason = TextAreaField(_l("Reason (for example the corrective action taken)"), validators=[required()])

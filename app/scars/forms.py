@@ -6,7 +6,6 @@ the request by name.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import LIST_SELECT, choices, required, text_field
+from app.forms import LIST_SELECT, KensaForm, choices, required, text_field
 from app.i18n import lazy_gettext as _l
 from app.scars.models import PROBLEM_MAX_LENGTH, ScarState, Severity, Source, StepState
 
@@ -56,7 +55,7 @@ LOT_ROLE_LABELS = {
 _TOO_LONG = _l("Use at most %(max)d characters; attach longer evidence as a file.", max=PROBLEM_MAX_LENGTH)
 
 
-class ScarFilterForm(FlaskForm):
+class ScarFilterForm(KensaForm):
     """The SCAR list's filters (a GET form: no CSRF token)."""
 
     class Meta:
@@ -90,7 +89,7 @@ class ScarFilterForm(FlaskForm):
     )
 
 
-class ScarForm(FlaskForm):
+class ScarForm(KensaForm):
     """A new SCAR: to whom, about which part, how severe, where found, what is wrong, which lots."""
 
     supplier_id = SelectField(_l("Supplier"), coerce=int, validators=[required(_l("Choose the supplier."))])
@@ -130,7 +129,7 @@ def _comment_field(label: object, description: object = "") -> TextAreaField:
     return TextAreaField(label, description=description, render_kw={"rows": 3, "maxlength": 4000})
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(KensaForm):
     """Accept a submitted step, or return it to the supplier with a comment."""
 
     decision = RadioField(
@@ -143,14 +142,14 @@ class DecisionForm(FlaskForm):
     comment = _comment_field(_l("Comment"), _l("Required to return: tell the supplier what to change."))
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(KensaForm):
     """An agreed extension of one step's due date (each open step has its own, prefixed by its code)."""
 
     due_on = DateField(_l("New due date"), validators=[required(_l("Give the new due date."))])
     reason = text_field(_l("Reason"), max_length=500)
 
 
-class ScarAttachmentForm(FlaskForm):
+class ScarAttachmentForm(KensaForm):
     """Evidence for the SCAR or one of its steps."""
 
     file = FileField(_l("File (photo, PDF, CSV or Excel)"), validators=[FileRequired(_l("Choose a file."))])
@@ -171,7 +170,7 @@ def _days_field(label: object) -> IntegerField:
     )
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(KensaForm):
     """One severity's deadlines (days from issue) and how many clean lots close a SCAR."""
 
     containment_days = _days_field(_l("Containment (D0–D3)"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.forms import KensaForm
 from app.i18n import lazy_gettext as _l
 from app.quality.scoring import Kpi, Rule
 from app.scorecards.texts import KPI_LABELS
@@ -15,7 +15,7 @@ from app.scorecards.texts import KPI_LABELS
 NUMBER_NEEDED = _l("Enter a number.")
 
 
-class RulesForm(FlaskForm):
+class RulesForm(KensaForm):
     """One weight and two thresholds per KPI: fields `<kpi>_weight`, `<kpi>_full_at`, `<kpi>_zero_at`."""
 
     def rules(self) -> dict[Kpi, Rule]:
@@ -59,7 +59,7 @@ for _kpi in Kpi:
     )
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(KensaForm):
     """A supplier's target per KPI for one year; an empty field means no target."""
 
     def targets(self) -> dict[Kpi, float | None]:
@@ -81,7 +81,7 @@ for _kpi in Kpi:
     )
 
 
-class PublishForm(FlaskForm):
+class PublishForm(KensaForm):
     """Publishing a period; before it ends, "publish early" must be chosen and a reason given (the
     service decides, so the rule holds for every caller)."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     FieldList,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from app.forms import choices, required, text_field
+from app.forms import KensaForm, choices, required, text_field
 from app.i18n import lazy_gettext as _l
 from app.sampling.forms import LEVEL_LABELS, SCHEME_LABELS, aql_choices
 from app.standards.labels import CLASS_LABELS
@@ -80,7 +79,7 @@ class CharacteristicForm(Form):
         return ok
 
 
-class RevisionForm(FlaskForm):
+class RevisionForm(KensaForm):
     """A draft revision: sampling settings and characteristic rows."""
 
     scheme = SelectField(_l("Sampling tables"), choices=choices(SCHEME_LABELS))
@@ -111,7 +110,7 @@ class RevisionForm(FlaskForm):
         raise ValidationError(_l("Each characteristic needs its own code."))
 
 
-class DefectForm(FlaskForm):
+class DefectForm(KensaForm):
     """A defect catalogue entry."""
 
     code = text_field(_l("Defect code"), max_length=20)

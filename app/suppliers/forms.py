@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
-from app.forms import LANGUAGE_CHOICES, choices, country_field, required, text_field, zone_choices
+from app.forms import LANGUAGE_CHOICES, KensaForm, choices, country_field, required, text_field, zone_choices
 from app.i18n import lazy_gettext as _l
 from app.suppliers.models import SupplierStatus
 
@@ -17,7 +16,7 @@ STATUS_LABELS = {
 }
 
 
-class SupplierForm(FlaskForm):
+class SupplierForm(KensaForm):
     """A supplier's master data."""
 
     code = StringField(
@@ -38,7 +37,7 @@ class SupplierForm(FlaskForm):
     default_language = SelectField(_l("Default language"), choices=choices(LANGUAGE_CHOICES))
 
 
-class SiteForm(FlaskForm):
+class SiteForm(KensaForm):
     """A factory site."""
 
     name = text_field(_l("Site name"), max_length=120)

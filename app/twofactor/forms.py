@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from app.forms import required
+from app.forms import KensaForm, required
 from app.i18n import lazy_gettext as _l
 
 
-class CodeForm(FlaskForm):
+class CodeForm(KensaForm):
     """The code an authenticator app shows now."""
 
     code = StringField(
@@ -20,7 +19,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class RecoveryForm(FlaskForm):
+class RecoveryForm(KensaForm):
     """One of the ten recovery codes given at enrolment."""
 
     code = StringField(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
 from wtforms.validators import Email, Length
 
 from app.auth.models import Role
-from app.forms import choices, required, text_field
+from app.forms import KensaForm, choices, required, text_field
 from app.i18n import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -23,7 +22,7 @@ def _optional_int(value: object) -> int | None:
     return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
 
 
-class TeamInviteForm(FlaskForm):
+class TeamInviteForm(KensaForm):
     """Invite a colleague of one's own supplier."""
 
     email = EmailField(

@@ -63,6 +63,19 @@ def test_an_unknown_zone_is_refused_next_to_its_field_and_nothing_changes(app: F
         assert db.session.get(User, world.reviewer.id).locale == "en"
 
 
+def test_wtforms_own_messages_speak_each_reader_s_language_in_one_process(app: Flask, client, world):
+    """WTForms' catalogue is kept per language, not per process: a Japanese reader's refusal is in
+    Japanese, and an English reader's right after it, in the same worker, is in English."""
+    login_as(client, world.reviewer)
+    assert _save(client, "ja", "Asia/Tokyo").status_code == 200
+    refused = _save(client, "ja", "Mars/Olympus_Mons").get_data(as_text=True)
+    assert "選択肢が正しくありません。" in refused and "Not a valid choice" not in refused
+    other = app.test_client()
+    login_as(other, world.quality_manager)
+    page = _save(other, "en", "Mars/Olympus_Mons").get_data(as_text=True)
+    assert "Not a valid choice." in page and "選択肢" not in page
+
+
 def test_an_invitation_starts_from_the_supplier_s_language_and_its_first_site_s_zone(app: Flask, world):
     with app.test_request_context():
         supplier = db.session.get(Supplier, world.supplier_a)
