@@ -8,11 +8,11 @@ import os
 from datetime import datetime
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import badges, clock, i18n, links, ratelimit, sqlite, timezones
+from app import badges, clock, i18n, layout, links, ratelimit, sqlite, timezones
 from config import CONFIGS, Config
 
 
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     i18n.install(app)
     badges.register(app)
     links.register(app)
+    layout.register(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["html_lang"] = i18n.html_lang
     app.jinja_env.globals["LANGUAGES"] = i18n.LANGUAGES
@@ -126,8 +127,7 @@ def when(value: datetime | None) -> str:
     2026-11-21 14:05 ICT."""
     if not value:
         return ""
-    zone = str(get_timezone())
-    return f"{format_datetime(value, 'yyyy-MM-dd HH:mm')} {timezones.abbreviation(value, zone)}"
+    return timezones.stamp(value, str(get_timezone()))
 
 
 def _select_timezone() -> str | None:
