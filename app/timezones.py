@@ -5,7 +5,7 @@ Storage stays UTC; pages show each time in the user's zone and name it ("2026-12
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -60,12 +60,25 @@ def zone_of_country(country: str) -> str:
     return COUNTRY_ZONES.get(country, DEFAULT_ZONE)
 
 
+def stamp(moment: datetime, zone: str) -> str:
+    """`moment` (aware, or naive UTC as stored) to the minute in `zone`, which it names:
+    "2026-12-07 11:27 ICT". The same digits in every language (Babel's "yyyy-MM-dd HH:mm" writes
+    ASCII digits in all five), so written without Babel: a list page shows fifty of them."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m-%d %H:%M} {_short_name(local, zone)}"
+
+
 def abbreviation(moment: datetime, zone: str) -> str:
     """The zone's short name at `moment` (aware): "ICT", "JST", "CET", or "UTC+5:30" where the tz
     database has only a number."""
+    return _short_name(moment.astimezone(ZoneInfo(zone)), zone)
+
+
+def _short_name(local: datetime, zone: str) -> str:
     if zone in ABBREVIATIONS:
         return ABBREVIATIONS[zone]
-    local = moment.astimezone(ZoneInfo(zone))
     name = local.tzname() or ""
     if name and name[0] not in "+-":
         return name

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.audit.names import REFERENCES, referenced_ids
@@ -220,6 +222,13 @@ def display_value(value: Any) -> str:
 
 
 def field_label(field: str) -> str:
+    """A recorded field's label in the reader's language (the trail's fifty rows name a few fields
+    again and again: each translated once per language and process)."""
+    return _field_label(field, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_label(field: str, _locale: str) -> str:
     label = FIELD_LABELS.get(field)
     return str(label) if label is not None else field.replace("_", " ")
 
