@@ -770,7 +770,6 @@ def _profile(url: str, paths: Sequence[tuple[str, str]], runs: int = 20) -> None
     import cProfile
     import pstats
 
-    os.environ["DATABASE_URL"] = url
     from sqlalchemy import select
 
     from app import create_app
@@ -778,8 +777,13 @@ def _profile(url: str, paths: Sequence[tuple[str, str]], runs: int = 20) -> None
     from app.extensions import db
     from bench.review_queue import QueryLog
     from bench.review_queue import sign_in as session_sign_in
+    from config import CONFIGS
 
-    app = create_app("testing")
+    # The config is imported before this runs (bench.import_measurements), so DATABASE_URL would be
+    # read too late: the database is set on the config object.
+    config = CONFIGS["testing"]()
+    config.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(url)
+    app = create_app(config)
     with app.app_context():
         log = QueryLog(db.engine)
         # Every user before any request: after one, the tenancy scope of its user would hide the others.
