@@ -82,11 +82,11 @@ def follow_menu(page: Page, *names: str) -> None:
     """Through the main menu: `follow_menu(page, "Quality", "Parts")` opens the Quality menu and follows
     its Parts link; on a phone it opens the collapsed menu first."""
     nav = page.get_by_role("navigation", name="Main")
+    # The toggler and the dropdowns work once Bootstrap's script (at the end of the body) has run: a
+    # click before the page's load event leaves the menu shut (a long page on a busy machine failed so).
+    page.wait_for_load_state("load")
     size = page.viewport_size
     if size is not None and size["width"] < MENU_EXPANDS_AT:
-        # The toggler works once Bootstrap's script (at the end of the body) has run: a click before
-        # the page's load event leaves the menu shut (a long page on a busy machine failed so).
-        page.wait_for_load_state("load")
         nav.get_by_role("button", name="Menu").click()
     *menus, link = names
     for name in menus:

@@ -104,6 +104,9 @@ def test_a_supplier_manager_finds_the_team_under_our_company(page_of) -> None:
 
 def test_signing_out_from_the_account_menu(page: Page) -> None:
     sign_in(page, ROLES["reviewer"])
+    # The account menu is a Bootstrap dropdown: it opens once the signed-in page's script has run.
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.wait_for_load_state("load")
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("button", name="Aiko Tanaka").click()
     expect(nav.get_by_role("link", name="My account")).to_be_visible()
