@@ -70,13 +70,9 @@ def stamp(moment: datetime, zone: str) -> str:
     return f"{local:%Y-%m-%d %H:%M} {_short_name(local, zone)}"
 
 
-def abbreviation(moment: datetime, zone: str) -> str:
-    """The zone's short name at `moment` (aware): "ICT", "JST", "CET", or "UTC+5:30" where the tz
-    database has only a number."""
-    return _short_name(moment.astimezone(ZoneInfo(zone)), zone)
-
-
 def _short_name(local: datetime, zone: str) -> str:
+    """The zone's short name at `local` (a time in that zone): "ICT", "JST", "CET", or "UTC+5:30"
+    where the tz database has only a number."""
     if zone in ABBREVIATIONS:
         return ABBREVIATIONS[zone]
     name = local.tzname() or ""

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
 from app.suppliers.models import Site, Supplier
-from app.timezones import abbreviation
+from app.timezones import stamp
 from app.users.services import invite_user
 from tests.conftest import csrf_token, login_as
 
@@ -125,4 +125,4 @@ def test_a_new_site_starts_in_its_country_s_zone(app: Flask, client: FlaskClient
     ],
 )
 def test_every_zone_gets_a_short_name(zone: str, moment: datetime, name: str):
-    assert abbreviation(moment, zone) == name
+    assert stamp(moment, zone).rsplit(" ", 1)[1] == name
